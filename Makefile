@@ -1,0 +1,40 @@
+# ipsecgw — the two commands of the README:
+#   make test   installs what is missing, builds, runs every test
+#   make demo   (arrives with the data path)
+# plus: make (build), make fuzz (long fuzz runs), make asan, make format, make install.
+
+BUILD ?= build
+FUZZ_TIME ?= 600
+PREFIX ?= /usr/local
+
+.PHONY: all deps build test fuzz asan format clean install
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+test: deps
+	@./scripts/run-tests.sh
+
+asan: deps
+	@SKIP_FUZZ=1 SKIP_NETNS=1 ./scripts/run-tests.sh
+
+# Long fuzz campaigns: FUZZ_TIME seconds per target (default 10 minutes).
+fuzz: deps
+	@FUZZ_TIME=$(FUZZ_TIME) ./scripts/fuzz.sh
+
+format:
+	@find src tests fuzz -name '*.[ch]' | xargs clang-format -i
+
+install: build
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz build*.log
