@@ -100,14 +100,25 @@ if [ "${SKIP_NETNS:-0}" != 1 ] && [ -d tests/netns ]; then
 	nf=0
 	for s in tests/netns/t_*.sh; do
 		[ -f "$s" ] || continue
-		if timeout 600 bash "$s" "$ROOT/build" >"/tmp/ipsecgw-$(basename "$s").log" 2>&1; then
-			echo "netns $(basename "$s"): ok"
-			np=$((np + 1))
-		else
-			echo "netns $(basename "$s"): FAILED"
-			tail -60 "/tmp/ipsecgw-$(basename "$s").log"
-			nf=$((nf + 1))
+		name=$(basename "$s" .sh)
+		out=/tmp/ipsecgw-$name.log
+		# Each scenario prints TAP steps; every step counts.
+		timeout 900 bash "$s" "$ROOT/build" >"$out" 2>&1
+		rc=$?
+		p=$(grep -cE "^ok " "$out")
+		f=$(grep -cE "^not ok " "$out")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1
 		fi
+		if [ "$f" -eq 0 ]; then
+			echo "netns $name: $p steps ok"
+		else
+			echo "netns $name: FAILED (exit $rc)"
+			tail -80 "$out"
+		fi
+		np=$((np + p))
+		nf=$((nf + f))
+		rm -f "$out"
 	done
 	[ $((np + nf)) -eq 0 ] || add netns "$np" "$nf"
 fi
