@@ -105,6 +105,7 @@ int crypto_aead_seal(struct crypto_aead *a, const uint8_t iv[static 8],
 		     uint8_t *icv)
 {
 	OSSL_PARAM params[2];
+	uint8_t fin[16];
 	int outl = 0, finl = 0, r;
 
 	if (!a->encrypt)
@@ -113,7 +114,8 @@ int crypto_aead_seal(struct crypto_aead *a, const uint8_t iv[static 8],
 		return r;
 	if (len > 0 && !EVP_CipherUpdate(a->ctx, data, &outl, data, (int)len))
 		return IG_ECRYPTO;
-	if (!EVP_CipherFinal_ex(a->ctx, data + outl, &finl) || (size_t)outl + (size_t)finl != len)
+	/* Stream modes: Final writes nothing (and data may be NULL when len is 0). */
+	if (!EVP_CipherFinal_ex(a->ctx, fin, &finl) || (size_t)outl != len || finl != 0)
 		return IG_ECRYPTO;
 	/* A truncated GCM ICV is the leading octets of the tag (RFC 4106 6). */
 	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, icv, a->icv_len);
@@ -128,7 +130,7 @@ int crypto_aead_open(struct crypto_aead *a, const uint8_t iv[static 8],
 		     const uint8_t *icv)
 {
 	OSSL_PARAM params[2];
-	uint8_t tag[16];
+	uint8_t tag[16], fin[16];
 	int outl = 0, finl = 0, r;
 
 	if (a->encrypt)
@@ -142,7 +144,7 @@ int crypto_aead_open(struct crypto_aead *a, const uint8_t iv[static 8],
 	params[1] = OSSL_PARAM_construct_end();
 	if (!EVP_CIPHER_CTX_set_params(a->ctx, params))
 		return IG_ECRYPTO;
-	if (!EVP_CipherFinal_ex(a->ctx, data + outl, &finl) || (size_t)outl + (size_t)finl != len) {
+	if (!EVP_CipherFinal_ex(a->ctx, fin, &finl) || (size_t)outl != len || finl != 0) {
 		/* Never leave unauthenticated plaintext behind for a careless caller. */
 		if (len > 0)
 			OPENSSL_cleanse(data, len);

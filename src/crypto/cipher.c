@@ -52,6 +52,7 @@ out:
 int crypto_cipher_crypt(struct crypto_cipher *c, const uint8_t iv[static 16], uint8_t *data,
 			size_t len)
 {
+	uint8_t fin[16];
 	int outl = 0, finl = 0;
 
 	if (len % 16 != 0 || len > INT_MAX)
@@ -61,7 +62,7 @@ int crypto_cipher_crypt(struct crypto_cipher *c, const uint8_t iv[static 16], ui
 	/* enc = -1: keep the direction and key, take the new IV. */
 	if (!EVP_CipherInit_ex2(c->ctx, NULL, NULL, iv, -1, NULL) ||
 	    !EVP_CipherUpdate(c->ctx, data, &outl, data, (int)len) ||
-	    !EVP_CipherFinal_ex(c->ctx, data + outl, &finl) || (size_t)outl + (size_t)finl != len)
+	    !EVP_CipherFinal_ex(c->ctx, fin, &finl) || (size_t)outl != len || finl != 0)
 		return IG_ECRYPTO;
 	return 0;
 }
