@@ -19,9 +19,9 @@
 #include "config/model.h"
 
 struct cfg_diag_item {
-	char *path;   /* "tunnels[0].psk"; a file name for file-level problems; "" for none */
-	char *reason; /* "must be 8-40 characters, got 5" */
-	char *msg;    /* "tunnels[0].psk: must be 8-40 characters, got 5" */
+	char *path;    /* "tunnels[0].psk"; a file name for file-level problems; "" for none */
+	char *reason;  /* "must be 8-40 characters, got 5" */
+	char *msg;     /* "tunnels[0].psk: must be 8-40 characters, got 5" */
 	uint32_t line; /* 1-based source line, 0 if unknown */
 };
 
@@ -32,7 +32,7 @@ struct cfg_diag_item {
 struct cfg_diag {
 	struct cfg_diag_item *items;
 	size_t n, cap;
-	bool oom;       /* an allocation failed: some problems were dropped */
+	bool oom;	/* an allocation failed: some problems were dropped */
 	bool truncated; /* more than CFG_DIAG_MAX problems: the last item says so */
 };
 
@@ -79,7 +79,7 @@ int cfg_defaults_apply(struct cfg *c);
 void cfg_validate(const struct cfg *c, struct cfg_diag *d);
 
 /* What cfg_emit_yaml_flags() writes. */
-#define CFG_EMIT_SECRETS 1u  /* inline PSKs (otherwise left out: the output won't load) */
+#define CFG_EMIT_SECRETS  1u /* inline PSKs (otherwise left out: the output won't load) */
 #define CFG_EMIT_DEFAULTS 2u /* every effective value, also defaulted ones */
 
 /*

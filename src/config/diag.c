@@ -60,7 +60,7 @@ bool cfg_diag_has(const struct cfg_diag *d, const char *msg)
 
 static void push(struct cfg_diag *d, uint32_t line, const char *path, char *reason)
 {
-	struct cfg_diag_item it = { .line = line, .reason = reason };
+	struct cfg_diag_item it = {.line = line, .reason = reason};
 	int n;
 
 	if (!reason || !(it.path = strdup(path)))

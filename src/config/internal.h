@@ -14,7 +14,7 @@
 
 /*
  * A printable excerpt of an operator's value for a message: control and
- * non-ASCII bytes as \xNN, cut to about 60 characters with "...".
+ * non-ASCII bytes as \xNN, cut with "..." to fit n.
  */
 const char *cfg_show(const char *s, char *buf, size_t n);
 
@@ -53,7 +53,11 @@ extern const char *const cfg_dpd_action_names[];
 extern const char *const cfg_start_names[];
 extern const char *const cfg_mss_dir_names[];
 
-/* yaml_load.c: parse only (no defaults, no validation). */
+/*
+ * yaml_load.c: parse only (no defaults, no validation). 0 when the model is
+ * worth validating (problems may be in d); IG_EINVAL when the text is no
+ * configuration at all (syntax error, empty, not a mapping).
+ */
 int cfg_parse_yaml(const char *yaml, size_t len, const char *name, const char *basedir,
 		   struct cfg *c, struct cfg_diag *d);
 

@@ -42,9 +42,8 @@ static int load(const char *yaml, size_t len, const char *name, const char *base
 		cfg_free(c);
 		return IG_ENOMEM;
 	}
-	r = cfg_parse_yaml(yaml, len, c->source, basedir, c, d);
-	if (r == IG_ENOMEM)
-		goto out;
+	if ((r = cfg_parse_yaml(yaml, len, c->source, basedir, c, d)) != 0)
+		goto out; /* no configuration to check further */
 	/* Validate also after parse errors: all problems at once. */
 	if ((r2 = cfg_defaults_apply(c)) != 0) {
 		r = r2;
@@ -84,8 +83,8 @@ int cfg_load_file(const char *path, struct cfg **out, struct cfg_diag *d)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > CFG_FILE_MAX) {
-		cfg_diag_add(d, 0, path, S_ISREG(st.st_mode) ? "larger than %u bytes"
-							      : "not a regular file",
+		cfg_diag_add(d, 0, path,
+			     S_ISREG(st.st_mode) ? "larger than %u bytes" : "not a regular file",
 			     CFG_FILE_MAX);
 		r = IG_EINVAL;
 		goto out;
@@ -94,8 +93,7 @@ int cfg_load_file(const char *path, struct cfg **out, struct cfg_diag *d)
 		r = IG_ENOMEM;
 		goto out;
 	}
-	while (len < (size_t)st.st_size &&
-	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+	while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
 		len += (size_t)n;
 	if (len < (size_t)st.st_size) {
 		cfg_diag_add(d, 0, path, "cannot read: %s", len ? "file shrank" : strerror(errno));

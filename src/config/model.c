@@ -9,19 +9,18 @@
 #include "config/internal.h"
 #include "lib/secret.h"
 
-const char *const cfg_tunnel_type_names[] = { "policy", "route", NULL };
-const char *const cfg_ike_version_names[] = { "2", "1", "flex", NULL };
-const char *const cfg_esp_mode_names[] = { "tunnel", "transport", NULL };
-const char *const cfg_df_bit_names[] = { "copy", "clear", "set", NULL };
-const char *const cfg_dpd_action_names[] = { "restart", "clear", "hold", "none", NULL };
-const char *const cfg_start_names[] = { "initiate", "respond", NULL };
-const char *const cfg_mss_dir_names[] = { "both", "inbound", "outbound", NULL };
+const char *const cfg_tunnel_type_names[] = {"policy", "route", NULL};
+const char *const cfg_ike_version_names[] = {"2", "1", "flex", NULL};
+const char *const cfg_esp_mode_names[] = {"tunnel", "transport", NULL};
+const char *const cfg_df_bit_names[] = {"copy", "clear", "set", NULL};
+const char *const cfg_dpd_action_names[] = {"restart", "clear", "hold", "none", NULL};
+const char *const cfg_start_names[] = {"initiate", "respond", NULL};
+const char *const cfg_mss_dir_names[] = {"both", "inbound", "outbound", NULL};
 
 static const char *name_of(const char *const *names, size_t n, unsigned v)
 {
 	return v < n ? names[v] : "?";
 }
-
 
 const char *cfg_tunnel_type_name(enum cfg_tunnel_type v)
 {
@@ -134,7 +133,8 @@ static bool cidrs_eq(const struct cidr *a, size_t na, const struct cidr *b, size
 	if (na != nb)
 		return false;
 	for (size_t i = 0; i < na; i++)
-		if (!cidr_eq(&a[i], &b[i]) || cidr_has_host_bits(&a[i]) != cidr_has_host_bits(&b[i]))
+		if (!cidr_eq(&a[i], &b[i]) ||
+		    cidr_has_host_bits(&a[i]) != cidr_has_host_bits(&b[i]))
 			return false;
 	return true;
 }

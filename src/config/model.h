@@ -29,13 +29,13 @@ struct cfg_origin {
 };
 
 /* Limits of the console (guide, section 3). */
-#define CFG_NAME_MAX 20
-#define CFG_DESC_MAX 400
-#define CFG_PSK_MIN 8
-#define CFG_PSK_MAX 40
-#define CFG_IFNAME_MAX 15 /* IFNAMSIZ - 1 */
-#define CFG_MSS_MIN 536   /* RFC 879: the IPv4 default MSS, smallest sane clamp */
-#define CFG_MSS_MAX 1460  /* 1500-byte Ethernet MTU minus 40 bytes of IPv4+TCP */
+#define CFG_NAME_MAX   20
+#define CFG_DESC_MAX   400
+#define CFG_PSK_MIN    8
+#define CFG_PSK_MAX    40
+#define CFG_IFNAME_MAX 15   /* IFNAMSIZ - 1 */
+#define CFG_MSS_MIN    536  /* RFC 879: the IPv4 default MSS, smallest sane clamp */
+#define CFG_MSS_MAX    1460 /* 1500-byte Ethernet MTU minus 40 bytes of IPv4+TCP */
 #define CFG_REPLAY_MAX 4096
 
 /*
@@ -44,11 +44,11 @@ struct cfg_origin {
  * data path at speed; 1024 is what Linux XFRM with ESN allows and costs us
  * 128 bytes per SA.
  */
-#define CFG_DEFAULT_PROPOSAL "aes256-sha256-modp1024"
-#define CFG_DEFAULT_IKE_LIFETIME 86400
-#define CFG_DEFAULT_ESP_LIFETIME 3600
-#define CFG_DEFAULT_DPD_INTERVAL 15
-#define CFG_DEFAULT_DPD_TIMEOUT 60
+#define CFG_DEFAULT_PROPOSAL	  "aes256-sha256-modp1024"
+#define CFG_DEFAULT_IKE_LIFETIME  86400
+#define CFG_DEFAULT_ESP_LIFETIME  3600
+#define CFG_DEFAULT_DPD_INTERVAL  15
+#define CFG_DEFAULT_DPD_TIMEOUT	  60
 #define CFG_DEFAULT_REPLAY_WINDOW 1024
 #define CFG_DEFAULT_IFNAME_PREFIX "vti"
 
@@ -65,11 +65,11 @@ enum cfg_gateway_field {
 struct cfg_gateway {
 	char *name;
 	struct addr local_address; /* family 0: bind to all addresses */
-	struct addr public_ip;     /* family 0: none */
+	struct addr public_ip;	   /* family 0: none */
 	struct cidr *local_subnets;
 	size_t n_local_subnets;
 	uint64_t bandwidth_bps; /* QoS cap in bits/s; 0: none */
-	char *description;      /* NULL: none */
+	char *description;	/* NULL: none */
 	struct cfg_origin origin[CFG_G_COUNT];
 };
 
@@ -82,28 +82,28 @@ enum cfg_log_field {
 };
 
 struct cfg_log {
-	enum log_level level;            /* default LL_INFO */
+	enum log_level level;		 /* default LL_INFO */
 	enum log_level subsys[LS_COUNT]; /* effective: the subsystem's own or level */
-	bool keys;                       /* may key material be logged at debug */
+	bool keys;			 /* may key material be logged at debug */
 	struct cfg_origin origin[CFG_L_COUNT];
 };
 
 /* IKEv2 identification types (RFC 7296 3.5), plus two of our own. */
 enum cfg_id_type {
-	CFG_ID_NONE = 0,     /* local-id unset: the address IKE runs from */
-	CFG_ID_IPV4 = 1,     /* ID_IPV4_ADDR */
-	CFG_ID_FQDN = 2,     /* ID_FQDN */
-	CFG_ID_RFC822 = 3,   /* ID_RFC822_ADDR (user@fqdn) */
-	CFG_ID_IPV6 = 5,     /* ID_IPV6_ADDR */
-	CFG_ID_KEY_ID = 11,  /* ID_KEY_ID ("keyid:text" or "keyid:#hex") */
-	CFG_ID_ANY = 255,    /* remote-id "%any": accept whatever the peer sends */
+	CFG_ID_NONE = 0,    /* local-id unset: the address IKE runs from */
+	CFG_ID_IPV4 = 1,    /* ID_IPV4_ADDR */
+	CFG_ID_FQDN = 2,    /* ID_FQDN */
+	CFG_ID_RFC822 = 3,  /* ID_RFC822_ADDR (user@fqdn) */
+	CFG_ID_IPV6 = 5,    /* ID_IPV6_ADDR */
+	CFG_ID_KEY_ID = 11, /* ID_KEY_ID ("keyid:text" or "keyid:#hex") */
+	CFG_ID_ANY = 255,   /* remote-id "%any": accept whatever the peer sends */
 };
 
 struct cfg_id {
 	enum cfg_id_type type;
-	char *text;    /* as written (or as derived for a default); NULL for NONE */
+	char *text;	  /* as written (or as derived for a default); NULL for NONE */
 	struct addr addr; /* IPV4/IPV6 */
-	uint8_t *data; /* the ID payload's identification data (RFC 7296 3.5) */
+	uint8_t *data;	  /* the ID payload's identification data (RFC 7296 3.5) */
 	size_t len;
 };
 
@@ -157,7 +157,7 @@ struct cfg_ike {
 	struct proposal *proposals;   /* in order of preference */
 	size_t n_proposals;
 	uint32_t lifetime_s; /* default 86400 */
-	bool reauth;         /* default true: IKEv2 reauthentication instead of rekey */
+	bool reauth;	     /* default true: IKEv2 reauthentication instead of rekey */
 };
 
 struct cfg_esp {
@@ -187,26 +187,27 @@ struct cfg_tunnel {
 	size_t index; /* position in tunnels[] */
 	char *name;
 	char *description; /* NULL: none */
-	bool peer_any;     /* peer: %any (respond only to whoever authenticates) */
+	bool peer_any;	   /* peer: %any (respond only to whoever authenticates) */
 	struct addr peer;  /* family 0 if peer_any */
 	struct cfg_id local_id;
 	struct cfg_id remote_id;
 	struct secret *psk; /* from psk or read from psk_file; NULL only on error */
-	char *psk_file;     /* as written; NULL if psk was inline */
+	char *psk_file;	    /* as written; NULL if psk was inline */
 	enum cfg_tunnel_type type;
 	struct cidr *local_subnets; /* effective (copied from gateway when defaulted) */
 	size_t n_local_subnets;
 	struct cidr *remote_subnets;
 	size_t n_remote_subnets;
-	char *interface;              /* route: tunnel interface (default vti<N>); else NULL */
-	struct cidr local_tunnel_ip;  /* with host bits, /30; family 0 if unset */
-	struct addr peer_tunnel_ip;   /* the other host of the /30 (cidr_p2p_peer) */
+	char *interface;	     /* route: tunnel interface (default vti<N>); else NULL */
+	struct cidr local_tunnel_ip; /* with host bits, /30; family 0 if unset */
+	struct addr peer_tunnel_ip;  /* the other host of the /30 (cidr_p2p_peer) */
 	struct cfg_ike ike;
 	struct cfg_esp esp;
 	struct cfg_dpd dpd;
 	enum cfg_start start;
 	struct cfg_tcp_mss tcp_mss;
 	struct cfg_origin origin[CFG_T_COUNT];
+	bool unusable; /* loader: the entry was no mapping; never true in a loaded config */
 };
 
 struct cfg {

@@ -18,7 +18,7 @@ enum ttype { T_ENCR, T_INTEG, T_PRF, T_DH, T_ESN };
 
 #define F_ESP_ONLY 1u
 #define F_IKE_ONLY 2u
-#define F_ALIAS 4u /* accepted on input, never written */
+#define F_ALIAS	   4u /* accepted on input, never written */
 
 struct token {
 	const char *name;
@@ -29,7 +29,10 @@ struct token {
 	uint16_t prf; /* integrity: the PRF strongSwan implies for IKE */
 };
 
-#define ENC(n, i, k, f) { n, T_ENCR, f, i, k, 0 }
+#define ENC(n, i, k, f)                                                                            \
+	{                                                                                          \
+		n, T_ENCR, f, i, k, 0                                                              \
+	}
 
 static const struct token tokens[] = {
 	ENC("aes128", ALG_ENCR_AES_CBC, 128, 0),
@@ -64,33 +67,33 @@ static const struct token tokens[] = {
 	ENC("aes192gmac", ALG_ENCR_NULL_AUTH_AES_GMAC, 192, F_ESP_ONLY),
 	ENC("aes256gmac", ALG_ENCR_NULL_AUTH_AES_GMAC, 256, F_ESP_ONLY),
 
-	{ "sha1", T_INTEG, 0, ALG_INTEG_HMAC_SHA1_96, 0, ALG_PRF_HMAC_SHA1 },
-	{ "sha256", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_256_128, 0, ALG_PRF_HMAC_SHA2_256 },
-	{ "sha384", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_384_192, 0, ALG_PRF_HMAC_SHA2_384 },
-	{ "sha512", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_512_256, 0, ALG_PRF_HMAC_SHA2_512 },
-	{ "sha", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA1_96, 0, ALG_PRF_HMAC_SHA1 },
-	{ "sha2_256", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_256_128, 0, ALG_PRF_HMAC_SHA2_256 },
-	{ "sha2_384", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_384_192, 0, ALG_PRF_HMAC_SHA2_384 },
-	{ "sha2_512", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_512_256, 0, ALG_PRF_HMAC_SHA2_512 },
+	{"sha1", T_INTEG, 0, ALG_INTEG_HMAC_SHA1_96, 0, ALG_PRF_HMAC_SHA1},
+	{"sha256", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_256_128, 0, ALG_PRF_HMAC_SHA2_256},
+	{"sha384", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_384_192, 0, ALG_PRF_HMAC_SHA2_384},
+	{"sha512", T_INTEG, 0, ALG_INTEG_HMAC_SHA2_512_256, 0, ALG_PRF_HMAC_SHA2_512},
+	{"sha", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA1_96, 0, ALG_PRF_HMAC_SHA1},
+	{"sha2_256", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_256_128, 0, ALG_PRF_HMAC_SHA2_256},
+	{"sha2_384", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_384_192, 0, ALG_PRF_HMAC_SHA2_384},
+	{"sha2_512", T_INTEG, F_ALIAS, ALG_INTEG_HMAC_SHA2_512_256, 0, ALG_PRF_HMAC_SHA2_512},
 
-	{ "prfsha1", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA1, 0, 0 },
-	{ "prfsha256", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_256, 0, 0 },
-	{ "prfsha384", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_384, 0, 0 },
-	{ "prfsha512", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_512, 0, 0 },
+	{"prfsha1", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA1, 0, 0},
+	{"prfsha256", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_256, 0, 0},
+	{"prfsha384", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_384, 0, 0},
+	{"prfsha512", T_PRF, F_IKE_ONLY, ALG_PRF_HMAC_SHA2_512, 0, 0},
 
-	{ "modp1024", T_DH, 0, ALG_DH_MODP_1024, 0, 0 },
-	{ "modp1536", T_DH, 0, ALG_DH_MODP_1536, 0, 0 },
-	{ "modp2048", T_DH, 0, ALG_DH_MODP_2048, 0, 0 },
-	{ "modp3072", T_DH, 0, ALG_DH_MODP_3072, 0, 0 },
-	{ "modp4096", T_DH, 0, ALG_DH_MODP_4096, 0, 0 },
-	{ "ecp256", T_DH, 0, ALG_DH_ECP_256, 0, 0 },
-	{ "ecp384", T_DH, 0, ALG_DH_ECP_384, 0, 0 },
-	{ "ecp521", T_DH, 0, ALG_DH_ECP_521, 0, 0 },
-	{ "curve25519", T_DH, 0, ALG_DH_CURVE25519, 0, 0 },
-	{ "x25519", T_DH, F_ALIAS, ALG_DH_CURVE25519, 0, 0 },
+	{"modp1024", T_DH, 0, ALG_DH_MODP_1024, 0, 0},
+	{"modp1536", T_DH, 0, ALG_DH_MODP_1536, 0, 0},
+	{"modp2048", T_DH, 0, ALG_DH_MODP_2048, 0, 0},
+	{"modp3072", T_DH, 0, ALG_DH_MODP_3072, 0, 0},
+	{"modp4096", T_DH, 0, ALG_DH_MODP_4096, 0, 0},
+	{"ecp256", T_DH, 0, ALG_DH_ECP_256, 0, 0},
+	{"ecp384", T_DH, 0, ALG_DH_ECP_384, 0, 0},
+	{"ecp521", T_DH, 0, ALG_DH_ECP_521, 0, 0},
+	{"curve25519", T_DH, 0, ALG_DH_CURVE25519, 0, 0},
+	{"x25519", T_DH, F_ALIAS, ALG_DH_CURVE25519, 0, 0},
 
-	{ "esn", T_ESN, F_ESP_ONLY, ALG_ESN_YES, 0, 0 },
-	{ "noesn", T_ESN, F_ESP_ONLY, ALG_ESN_NO, 0, 0 },
+	{"esn", T_ESN, F_ESP_ONLY, ALG_ESN_YES, 0, 0},
+	{"noesn", T_ESN, F_ESP_ONLY, ALG_ESN_NO, 0, 0},
 };
 
 #define NTOKENS (sizeof(tokens) / sizeof(tokens[0]))
@@ -131,11 +134,8 @@ static bool is_aead(uint16_t encr)
 }
 
 static const char *const type_names[] = {
-	[T_ENCR] = "encryption",
-	[T_INTEG] = "integrity",
-	[T_PRF] = "PRF",
-	[T_DH] = "Diffie-Hellman",
-	[T_ESN] = "ESN",
+	[T_ENCR] = "encryption",   [T_INTEG] = "integrity", [T_PRF] = "PRF",
+	[T_DH] = "Diffie-Hellman", [T_ESN] = "ESN",
 };
 
 /* Adds t to its list; fails on duplicates and overflow. */
@@ -155,10 +155,23 @@ static int add(struct proposal *p, const struct token *t, const char *word, char
 		p->encr[p->n_encr].id = t->id;
 		p->encr[p->n_encr++].keybits = t->keybits;
 		return 0;
-	case T_INTEG: list = p->integ; n = &p->n_integ; break;
-	case T_PRF: list = p->prf; n = &p->n_prf; break;
-	case T_DH: list = p->dh; n = &p->n_dh; break;
-	default: list = p->esn; n = &p->n_esn; max = 2; break;
+	case T_INTEG:
+		list = p->integ;
+		n = &p->n_integ;
+		break;
+	case T_PRF:
+		list = p->prf;
+		n = &p->n_prf;
+		break;
+	case T_DH:
+		list = p->dh;
+		n = &p->n_dh;
+		break;
+	default:
+		list = p->esn;
+		n = &p->n_esn;
+		max = 2;
+		break;
 	}
 	for (size_t i = 0; i < *n; i++)
 		if (list[i] == t->id)
@@ -200,15 +213,16 @@ static int check(struct proposal *p, const char *s, char *err, size_t errlen)
 	}
 	for (size_t i = 1; i < p->n_encr; i++) {
 		if (is_aead(p->encr[i].id) != is_aead(p->encr[0].id)) {
-			const struct proposal_encr *a = is_aead(p->encr[0].id) ? &p->encr[0]
-									    : &p->encr[i];
-			const struct proposal_encr *b = a == &p->encr[0] ? &p->encr[i]
-									: &p->encr[0];
+			const struct proposal_encr *a =
+				is_aead(p->encr[0].id) ? &p->encr[0] : &p->encr[i];
+			const struct proposal_encr *b =
+				a == &p->encr[0] ? &p->encr[i] : &p->encr[0];
 
-			snprintf(err, errlen,
-				 "cannot mix AEAD '%s' and non-AEAD '%s' in one proposal; write two "
-				 "proposals",
-				 encr_word(a), encr_word(b));
+			snprintf(
+				err, errlen,
+				"cannot mix AEAD '%s' and non-AEAD '%s' in one proposal; write two "
+				"proposals",
+				encr_word(a), encr_word(b));
 			return IG_EINVAL;
 		}
 	}
@@ -219,8 +233,9 @@ static int check(struct proposal *p, const char *s, char *err, size_t errlen)
 		return IG_EINVAL;
 	}
 	if (!p->aead && !p->n_integ) {
-		snprintf(err, errlen, "%s is not an AEAD and needs an integrity algorithm, e.g. "
-				      "'%s-sha256'",
+		snprintf(err, errlen,
+			 "%s is not an AEAD and needs an integrity algorithm, e.g. "
+			 "'%s-sha256'",
 			 encr_word(&p->encr[0]), encr_word(&p->encr[0]));
 		return IG_EINVAL;
 	}
@@ -228,8 +243,9 @@ static int check(struct proposal *p, const char *s, char *err, size_t errlen)
 		return 0;
 	if (p->n_prf == 0) {
 		if (p->aead) {
-			snprintf(err, errlen, "%s in an IKE proposal needs a PRF, add e.g. "
-					      "'prfsha256'",
+			snprintf(err, errlen,
+				 "%s in an IKE proposal needs a PRF, add e.g. "
+				 "'prfsha256'",
 				 encr_word(&p->encr[0]));
 			return IG_EINVAL;
 		}

@@ -23,24 +23,24 @@ enum proposal_kind {
 #define PROPOSAL_MAX_ALGS 16
 /* Longest proposal text we accept (and the size of the error buffer we fill). */
 #define PROPOSAL_MAX_TEXT 512
-#define PROPOSAL_ERRLEN 256
+#define PROPOSAL_ERRLEN	  256
 
 struct proposal_encr {
-	uint16_t id;      /* ALG_ENCR_* */
+	uint16_t id;	  /* ALG_ENCR_* */
 	uint16_t keybits; /* Key Length attribute: 128/192/256; 0 for fixed-size (ChaCha, NULL) */
 };
 
 struct proposal {
 	enum proposal_kind kind;
-	bool strict;      /* written with a trailing '!' (strongSwan: offer only these) */
+	bool strict;	  /* written with a trailing '!' (strongSwan: offer only these) */
 	bool prf_implied; /* IKE: the PRFs were derived from the integrity algorithms */
-	bool aead;        /* the encryption algorithms are AEADs (GCM, ChaCha20-Poly1305, GMAC) */
+	bool aead;	  /* the encryption algorithms are AEADs (GCM, ChaCha20-Poly1305, GMAC) */
 	size_t n_encr, n_integ, n_prf, n_dh, n_esn;
 	struct proposal_encr encr[PROPOSAL_MAX_ALGS];
 	uint16_t integ[PROPOSAL_MAX_ALGS]; /* ALG_INTEG_* */
 	uint16_t prf[PROPOSAL_MAX_ALGS];   /* ALG_PRF_* (IKE only) */
-	uint16_t dh[PROPOSAL_MAX_ALGS];    /* ALG_DH_*; in ESP the PFS group(s) */
-	uint16_t esn[2];                   /* ALG_ESN_* (ESP only); none listed = no ESN */
+	uint16_t dh[PROPOSAL_MAX_ALGS];	   /* ALG_DH_*; in ESP the PFS group(s) */
+	uint16_t esn[2];		   /* ALG_ESN_* (ESP only); none listed = no ESN */
 };
 
 /*

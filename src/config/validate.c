@@ -28,8 +28,8 @@ static void tpath(char *out, const struct cfg_tunnel *t, const char *key)
 
 /* Reports on tunnel t's key (path "tunnels[i].key", line from origin[f]). */
 __attribute__((format(printf, 5, 6))) static void tbad(struct vctx *v, const struct cfg_tunnel *t,
-							enum cfg_tunnel_field f, const char *key,
-							const char *fmt, ...)
+						       enum cfg_tunnel_field f, const char *key,
+						       const char *fmt, ...)
 {
 	char path[CFG_PATH_MAX], reason[512];
 	va_list ap;
@@ -38,7 +38,9 @@ __attribute__((format(printf, 5, 6))) static void tbad(struct vctx *v, const str
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	tpath(path, t, key);
-	cfg_diag_add(v->d, t->origin[f].line, path, "%s", reason);
+	/* A missing key has no line: point at the tunnel (its name) instead. */
+	cfg_diag_add(v->d, t->origin[f].line ? t->origin[f].line : t->origin[CFG_T_NAME].line,
+		     path, "%s", reason);
 }
 
 /* Names of gateways and tunnels: the console's 1-20 letters, digits, '-', '_'. */
@@ -157,7 +159,7 @@ static void check_subnets(struct vctx *v, const struct cfg_tunnel *t)
 /* The console's Local Tunnel IP: a usable host of a /30 in 169.254.0.0/16. */
 static bool check_tunnel_ip(struct vctx *v, const struct cfg_tunnel *t)
 {
-	static const struct cidr link_local = { { AF_INET, { 169, 254 } }, 16 };
+	static const struct cidr link_local = {{AF_INET, {169, 254}}, 16};
 	const struct cidr *c = &t->local_tunnel_ip;
 	char s[CIDR_STRLEN];
 	unsigned host;
@@ -215,7 +217,8 @@ static void check_numbers(struct vctx *v, const struct cfg_tunnel *t)
 		     t->dpd.interval_s);
 	if (t->tcp_mss.enabled && ok(&o[CFG_T_TCP_MSS_VALUE])) {
 		if (!o[CFG_T_TCP_MSS_VALUE].set)
-			tbad(v, t, CFG_T_TCP_MSS, "tcp-mss.value", "required when tcp-mss is given");
+			tbad(v, t, CFG_T_TCP_MSS, "tcp-mss.value",
+			     "required when tcp-mss is given");
 		else if (t->tcp_mss.value < CFG_MSS_MIN || t->tcp_mss.value > CFG_MSS_MAX)
 			tbad(v, t, CFG_T_TCP_MSS_VALUE, "tcp-mss.value", "must be %d-%d, got %u",
 			     CFG_MSS_MIN, CFG_MSS_MAX, t->tcp_mss.value);
@@ -311,12 +314,15 @@ static void check_unique(struct vctx *v, const struct cfg_tunnel *t, const struc
 
 void cfg_validate(const struct cfg *c, struct cfg_diag *d)
 {
-	struct vctx v = { c, d };
+	struct vctx v = {c, d};
 
 	check_gateway(&v);
 	for (size_t i = 0; i < c->n_tunnels; i++) {
+		if (c->tunnels[i].unusable)
+			continue;
 		check_tunnel(&v, &c->tunnels[i]);
 		for (size_t j = 0; j < i; j++)
-			check_unique(&v, &c->tunnels[i], &c->tunnels[j]);
+			if (!c->tunnels[j].unusable)
+				check_unique(&v, &c->tunnels[i], &c->tunnels[j]);
 	}
 }

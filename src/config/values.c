@@ -26,7 +26,7 @@ const char *cfg_show(const char *s, char *buf, size_t n)
 	for (; s && *s && o + 5 < n; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (o >= 60 || o + 8 >= n) {
+		if (o + 8 >= n) {
 			memcpy(buf + o, "...", 3);
 			o += 3;
 			break;
@@ -55,8 +55,8 @@ size_t cfg_utf8_len(const char *s)
 int cfg_parse_bool(const char *s, bool *out)
 {
 	/* YAML 1.1 booleans, as VyOS and older configs write them. */
-	static const char *const yes[] = { "true", "yes", "on", NULL };
-	static const char *const no[] = { "false", "no", "off", NULL };
+	static const char *const yes[] = {"true", "yes", "on", NULL};
+	static const char *const no[] = {"false", "no", "off", NULL};
 
 	for (size_t i = 0; yes[i]; i++) {
 		if (strcasecmp(s, yes[i]) == 0) {
@@ -103,9 +103,18 @@ int cfg_parse_seconds(const char *s, uint32_t *out)
 	if (n > 1) {
 		switch (s[n - 1]) {
 		case 's': n--; break;
-		case 'm': mul = 60; n--; break;
-		case 'h': mul = 3600; n--; break;
-		case 'd': mul = 86400; n--; break;
+		case 'm':
+			mul = 60;
+			n--;
+			break;
+		case 'h':
+			mul = 3600;
+			n--;
+			break;
+		case 'd':
+			mul = 86400;
+			n--;
+			break;
 		default: break;
 		}
 	}
@@ -122,7 +131,7 @@ int cfg_parse_bandwidth(const char *s, uint64_t *bps)
 	static const struct {
 		const char *unit;
 		uint64_t mul;
-	} units[] = { { "kbps", 1000 }, { "mbps", 1000000 }, { "gbps", 1000000000 } };
+	} units[] = {{"kbps", 1000}, {"mbps", 1000000}, {"gbps", 1000000000}};
 	size_t n = 0, len = strlen(s);
 	uint64_t v;
 	int r;
@@ -294,7 +303,8 @@ int cfg_id_parse(const char *s, bool allow_any, struct cfg_id *id, char *err, si
 	if (s[0] == '@' && fqdn_ok(s + 1))
 		return id_set(id, CFG_ID_FQDN, s, s + 1, strlen(s + 1));
 	at = strchr(s, '@');
-	if (at && at != s && fqdn_ok(at + 1) && !strchr(s, ' ') && !memchr(s, ':', (size_t)(at - s)))
+	if (at && at != s && fqdn_ok(at + 1) && !strchr(s, ' ') &&
+	    !memchr(s, ':', (size_t)(at - s)))
 		return id_set(id, CFG_ID_RFC822, s, s, strlen(s));
 	if (!at && strspn(s, "0123456789.") != strlen(s) && fqdn_ok(s))
 		return id_set(id, CFG_ID_FQDN, s, s, strlen(s));

@@ -308,7 +308,7 @@ static void emit_tunnel(struct em *e, const struct cfg_tunnel *t)
 
 int cfg_emit_yaml_flags(const struct cfg *c, FILE *f, unsigned flags)
 {
-	struct em e = { .flags = flags };
+	struct em e = {.flags = flags};
 	yaml_event_t event;
 
 	if (!yaml_emitter_initialize(&e.y))

@@ -19,16 +19,16 @@
 
 /* Bounds that keep junk input from costing quadratic time. */
 #define MAX_TUNNELS 1000
-#define MAX_LIST 256
+#define MAX_LIST    256
 
 enum kind {
-	K_STR,       /* char * */
-	K_ADDR,      /* struct addr */
-	K_PEER,      /* struct addr + peer_any */
+	K_STR,	     /* char * */
+	K_ADDR,	     /* struct addr */
+	K_PEER,	     /* struct addr + peer_any */
 	K_LOCAL_ID,  /* struct cfg_id */
 	K_REMOTE_ID, /* struct cfg_id, %any allowed */
-	K_PSK,       /* struct secret * */
-	K_ENUM,      /* int-sized enum, aux = names */
+	K_PSK,	     /* struct secret * */
+	K_ENUM,	     /* int-sized enum, aux = names */
 	K_CIDRS,     /* struct cidr * at off, size_t count at off2 */
 	K_TUNNEL_IP, /* struct cidr with host bits */
 	K_BOOL,
@@ -39,8 +39,8 @@ enum kind {
 	K_PROPS_IKE, /* struct proposal * at off, size_t count at off2 */
 	K_PROPS_ESP,
 	K_LEVEL, /* enum log_level */
-	K_MAP,   /* nested mapping, aux = struct table */
-	K_MSS,   /* uint16_t */
+	K_MAP,	 /* nested mapping, aux = struct table */
+	K_MSS,	 /* uint16_t */
 };
 
 struct key {
@@ -69,91 +69,89 @@ struct ld {
 #define T(f) offsetof(struct cfg_tunnel, f)
 #define G(f) offsetof(struct cfg_gateway, f)
 #define L(f) offsetof(struct cfg_log, f)
-#define TABLE(k) { k, sizeof(k) / sizeof(k[0]) }
+#define TABLE(k)                                                                                   \
+	{                                                                                          \
+		k, sizeof(k) / sizeof(k[0])                                                        \
+	}
 
 static const struct key ike_keys[] = {
-	{ "version", K_ENUM, CFG_T_IKE_VERSION, T(ike.version), 0, cfg_ike_version_names },
-	{ "proposals", K_PROPS_IKE, CFG_T_IKE_PROPOSALS, T(ike.proposals), T(ike.n_proposals),
-	  NULL },
-	{ "lifetime", K_SECONDS, CFG_T_IKE_LIFETIME, T(ike.lifetime_s), 0, NULL },
-	{ "reauth", K_BOOL, CFG_T_IKE_REAUTH, T(ike.reauth), 0, NULL },
+	{"version", K_ENUM, CFG_T_IKE_VERSION, T(ike.version), 0, cfg_ike_version_names},
+	{"proposals", K_PROPS_IKE, CFG_T_IKE_PROPOSALS, T(ike.proposals), T(ike.n_proposals), NULL},
+	{"lifetime", K_SECONDS, CFG_T_IKE_LIFETIME, T(ike.lifetime_s), 0, NULL},
+	{"reauth", K_BOOL, CFG_T_IKE_REAUTH, T(ike.reauth), 0, NULL},
 };
 static const struct table ike_table = TABLE(ike_keys);
 
 static const struct key esp_keys[] = {
-	{ "proposals", K_PROPS_ESP, CFG_T_ESP_PROPOSALS, T(esp.proposals), T(esp.n_proposals),
-	  NULL },
-	{ "lifetime", K_SECONDS, CFG_T_ESP_LIFETIME, T(esp.lifetime_s), 0, NULL },
-	{ "life-bytes", K_U64, CFG_T_ESP_LIFE_BYTES, T(esp.life_bytes), 0, NULL },
-	{ "life-packets", K_U64, CFG_T_ESP_LIFE_PACKETS, T(esp.life_packets), 0, NULL },
-	{ "mode", K_ENUM, CFG_T_ESP_MODE, T(esp.mode), 0, cfg_esp_mode_names },
-	{ "df-bit", K_ENUM, CFG_T_ESP_DF_BIT, T(esp.df_bit), 0, cfg_df_bit_names },
-	{ "replay-window", K_U32, CFG_T_ESP_REPLAY_WINDOW, T(esp.replay_window), 0, NULL },
+	{"proposals", K_PROPS_ESP, CFG_T_ESP_PROPOSALS, T(esp.proposals), T(esp.n_proposals), NULL},
+	{"lifetime", K_SECONDS, CFG_T_ESP_LIFETIME, T(esp.lifetime_s), 0, NULL},
+	{"life-bytes", K_U64, CFG_T_ESP_LIFE_BYTES, T(esp.life_bytes), 0, NULL},
+	{"life-packets", K_U64, CFG_T_ESP_LIFE_PACKETS, T(esp.life_packets), 0, NULL},
+	{"mode", K_ENUM, CFG_T_ESP_MODE, T(esp.mode), 0, cfg_esp_mode_names},
+	{"df-bit", K_ENUM, CFG_T_ESP_DF_BIT, T(esp.df_bit), 0, cfg_df_bit_names},
+	{"replay-window", K_U32, CFG_T_ESP_REPLAY_WINDOW, T(esp.replay_window), 0, NULL},
 };
 static const struct table esp_table = TABLE(esp_keys);
 
 static const struct key dpd_keys[] = {
-	{ "interval", K_SECONDS, CFG_T_DPD_INTERVAL, T(dpd.interval_s), 0, NULL },
-	{ "timeout", K_SECONDS, CFG_T_DPD_TIMEOUT, T(dpd.timeout_s), 0, NULL },
-	{ "action", K_ENUM, CFG_T_DPD_ACTION, T(dpd.action), 0, cfg_dpd_action_names },
+	{"interval", K_SECONDS, CFG_T_DPD_INTERVAL, T(dpd.interval_s), 0, NULL},
+	{"timeout", K_SECONDS, CFG_T_DPD_TIMEOUT, T(dpd.timeout_s), 0, NULL},
+	{"action", K_ENUM, CFG_T_DPD_ACTION, T(dpd.action), 0, cfg_dpd_action_names},
 };
 static const struct table dpd_table = TABLE(dpd_keys);
 
 static const struct key mss_keys[] = {
-	{ "direction", K_ENUM, CFG_T_TCP_MSS_DIRECTION, T(tcp_mss.direction), 0,
-	  cfg_mss_dir_names },
-	{ "value", K_MSS, CFG_T_TCP_MSS_VALUE, T(tcp_mss.value), 0, NULL },
+	{"direction", K_ENUM, CFG_T_TCP_MSS_DIRECTION, T(tcp_mss.direction), 0, cfg_mss_dir_names},
+	{"value", K_MSS, CFG_T_TCP_MSS_VALUE, T(tcp_mss.value), 0, NULL},
 };
 static const struct table mss_table = TABLE(mss_keys);
 
 static const struct key tunnel_keys[] = {
-	{ "name", K_STR, CFG_T_NAME, T(name), 0, NULL },
-	{ "description", K_STR, CFG_T_DESCRIPTION, T(description), 0, NULL },
-	{ "peer", K_PEER, CFG_T_PEER, T(peer), 0, NULL },
-	{ "local-id", K_LOCAL_ID, CFG_T_LOCAL_ID, T(local_id), 0, NULL },
-	{ "remote-id", K_REMOTE_ID, CFG_T_REMOTE_ID, T(remote_id), 0, NULL },
-	{ "psk", K_PSK, CFG_T_PSK, T(psk), 0, NULL },
-	{ "psk-file", K_STR, CFG_T_PSK_FILE, T(psk_file), 0, NULL },
-	{ "type", K_ENUM, CFG_T_TYPE, T(type), 0, cfg_tunnel_type_names },
-	{ "local-subnets", K_CIDRS, CFG_T_LOCAL_SUBNETS, T(local_subnets), T(n_local_subnets),
-	  NULL },
-	{ "remote-subnets", K_CIDRS, CFG_T_REMOTE_SUBNETS, T(remote_subnets),
-	  T(n_remote_subnets), NULL },
-	{ "interface", K_STR, CFG_T_INTERFACE, T(interface), 0, NULL },
-	{ "local-tunnel-ip", K_TUNNEL_IP, CFG_T_LOCAL_TUNNEL_IP, T(local_tunnel_ip), 0, NULL },
-	{ "ike", K_MAP, CFG_T_IKE, 0, 0, &ike_table },
-	{ "esp", K_MAP, CFG_T_ESP, 0, 0, &esp_table },
-	{ "dpd", K_MAP, CFG_T_DPD, 0, 0, &dpd_table },
-	{ "start", K_ENUM, CFG_T_START, T(start), 0, cfg_start_names },
-	{ "tcp-mss", K_MAP, CFG_T_TCP_MSS, 0, 0, &mss_table },
+	{"name", K_STR, CFG_T_NAME, T(name), 0, NULL},
+	{"description", K_STR, CFG_T_DESCRIPTION, T(description), 0, NULL},
+	{"peer", K_PEER, CFG_T_PEER, T(peer), 0, NULL},
+	{"local-id", K_LOCAL_ID, CFG_T_LOCAL_ID, T(local_id), 0, NULL},
+	{"remote-id", K_REMOTE_ID, CFG_T_REMOTE_ID, T(remote_id), 0, NULL},
+	{"psk", K_PSK, CFG_T_PSK, T(psk), 0, NULL},
+	{"psk-file", K_STR, CFG_T_PSK_FILE, T(psk_file), 0, NULL},
+	{"type", K_ENUM, CFG_T_TYPE, T(type), 0, cfg_tunnel_type_names},
+	{"local-subnets", K_CIDRS, CFG_T_LOCAL_SUBNETS, T(local_subnets), T(n_local_subnets), NULL},
+	{"remote-subnets", K_CIDRS, CFG_T_REMOTE_SUBNETS, T(remote_subnets), T(n_remote_subnets),
+	 NULL},
+	{"interface", K_STR, CFG_T_INTERFACE, T(interface), 0, NULL},
+	{"local-tunnel-ip", K_TUNNEL_IP, CFG_T_LOCAL_TUNNEL_IP, T(local_tunnel_ip), 0, NULL},
+	{"ike", K_MAP, CFG_T_IKE, 0, 0, &ike_table},
+	{"esp", K_MAP, CFG_T_ESP, 0, 0, &esp_table},
+	{"dpd", K_MAP, CFG_T_DPD, 0, 0, &dpd_table},
+	{"start", K_ENUM, CFG_T_START, T(start), 0, cfg_start_names},
+	{"tcp-mss", K_MAP, CFG_T_TCP_MSS, 0, 0, &mss_table},
 };
 static const struct table tunnel_table = TABLE(tunnel_keys);
 
 static const struct key gateway_keys[] = {
-	{ "name", K_STR, CFG_G_NAME, G(name), 0, NULL },
-	{ "local-address", K_ADDR, CFG_G_LOCAL_ADDRESS, G(local_address), 0, NULL },
-	{ "public-ip", K_ADDR, CFG_G_PUBLIC_IP, G(public_ip), 0, NULL },
-	{ "local-subnets", K_CIDRS, CFG_G_LOCAL_SUBNETS, G(local_subnets), G(n_local_subnets),
-	  NULL },
-	{ "bandwidth", K_BANDWIDTH, CFG_G_BANDWIDTH, G(bandwidth_bps), 0, NULL },
-	{ "description", K_STR, CFG_G_DESCRIPTION, G(description), 0, NULL },
+	{"name", K_STR, CFG_G_NAME, G(name), 0, NULL},
+	{"local-address", K_ADDR, CFG_G_LOCAL_ADDRESS, G(local_address), 0, NULL},
+	{"public-ip", K_ADDR, CFG_G_PUBLIC_IP, G(public_ip), 0, NULL},
+	{"local-subnets", K_CIDRS, CFG_G_LOCAL_SUBNETS, G(local_subnets), G(n_local_subnets), NULL},
+	{"bandwidth", K_BANDWIDTH, CFG_G_BANDWIDTH, G(bandwidth_bps), 0, NULL},
+	{"description", K_STR, CFG_G_DESCRIPTION, G(description), 0, NULL},
 };
 static const struct table gateway_table = TABLE(gateway_keys);
 
 /* Subsystem keys are log_subsys_name()'s names (lib/log.c). */
 static const struct key log_keys[] = {
-	{ "level", K_LEVEL, CFG_L_LEVEL, L(level), 0, NULL },
-	{ "cfg", K_LEVEL, CFG_L_SUBSYS + LS_CFG, L(subsys[LS_CFG]), 0, NULL },
-	{ "ike", K_LEVEL, CFG_L_SUBSYS + LS_IKE, L(subsys[LS_IKE]), 0, NULL },
-	{ "esp", K_LEVEL, CFG_L_SUBSYS + LS_ESP, L(subsys[LS_ESP]), 0, NULL },
-	{ "net", K_LEVEL, CFG_L_SUBSYS + LS_NET, L(subsys[LS_NET]), 0, NULL },
-	{ "ctl", K_LEVEL, CFG_L_SUBSYS + LS_CTL, L(subsys[LS_CTL]), 0, NULL },
-	{ "daemon", K_LEVEL, CFG_L_SUBSYS + LS_DAEMON, L(subsys[LS_DAEMON]), 0, NULL },
-	{ "keys", K_BOOL, CFG_L_KEYS, L(keys), 0, NULL },
+	{"level", K_LEVEL, CFG_L_LEVEL, L(level), 0, NULL},
+	{"cfg", K_LEVEL, CFG_L_SUBSYS + LS_CFG, L(subsys[LS_CFG]), 0, NULL},
+	{"ike", K_LEVEL, CFG_L_SUBSYS + LS_IKE, L(subsys[LS_IKE]), 0, NULL},
+	{"esp", K_LEVEL, CFG_L_SUBSYS + LS_ESP, L(subsys[LS_ESP]), 0, NULL},
+	{"net", K_LEVEL, CFG_L_SUBSYS + LS_NET, L(subsys[LS_NET]), 0, NULL},
+	{"ctl", K_LEVEL, CFG_L_SUBSYS + LS_CTL, L(subsys[LS_CTL]), 0, NULL},
+	{"daemon", K_LEVEL, CFG_L_SUBSYS + LS_DAEMON, L(subsys[LS_DAEMON]), 0, NULL},
+	{"keys", K_BOOL, CFG_L_KEYS, L(keys), 0, NULL},
 };
 static const struct table log_table = TABLE(log_keys);
 
-static const char *const top_names[] = { "gateway", "log", "tunnels" };
+static const char *const top_names[] = {"gateway", "log", "tunnels"};
 
 static uint32_t line_of(const yaml_node_t *n)
 {
@@ -254,8 +252,8 @@ static void unknown_key(struct ld *ld, const yaml_node_t *k, const char *key, co
 	}
 	cfg_show(key, shown, sizeof(shown));
 	if (best)
-		cfg_diag_add(ld->d, line_of(k), path, "unknown key '%s' (did you mean '%s'?)", shown,
-			     best);
+		cfg_diag_add(ld->d, line_of(k), path, "unknown key '%s' (did you mean '%s'?)",
+			     shown, best);
 	else
 		cfg_diag_add(ld->d, line_of(k), path, "unknown key '%s'", shown);
 }
@@ -280,7 +278,10 @@ static const char *choices(const char *const *names, char *buf, size_t n)
 
 	buf[0] = '\0';
 	for (size_t i = 0; names[i] && o < n; i++)
-		o += (size_t)snprintf(buf + o, n - o, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ",
+		o += (size_t)snprintf(buf + o, n - o, "%s%s",
+				      i == 0	     ? ""
+				      : names[i + 1] ? ", "
+						     : " or ",
 				      names[i]);
 	return buf;
 }
@@ -290,8 +291,8 @@ static const char *choices(const char *const *names, char *buf, size_t n)
  * may hold several comma-separated items (strongSwan's and the console's
  * "192.168.0.0/24,10.0.2.0/24"). Calls fn for each with its flat index.
  */
-typedef int (*item_fn)(struct ld *ld, void *base, const struct key *k, size_t i,
-		       const char *text, const char *path, uint32_t line);
+typedef int (*item_fn)(struct ld *ld, void *base, const struct key *k, size_t i, const char *text,
+		       const char *path, uint32_t line);
 
 static void trim(char **s)
 {
@@ -304,8 +305,8 @@ static void trim(char **s)
 		*--e = '\0';
 }
 
-static int split(struct ld *ld, void *base, const struct key *k, const char *text,
-		 const char *path, uint32_t line, size_t *count, item_fn fn)
+static int split(struct ld *ld, void *base, const struct key *k, const char *text, const char *path,
+		 uint32_t line, size_t *count, item_fn fn)
 {
 	char *copy = strdup(text), *p, *save = NULL, *tok;
 	int r = 0, bad = 0;
@@ -387,7 +388,8 @@ static int cidr_item(struct ld *ld, void *base, const struct key *k, size_t i, c
 	if (r == IG_EHOSTBITS) {
 		cidr_network(&c, &net);
 		cfg_diag_add(ld->d, line, path, "%s has host bits set; did you mean %s?",
-			     cidr_format(&c, got, sizeof(got)), cidr_format(&net, want, sizeof(want)));
+			     cidr_format(&c, got, sizeof(got)),
+			     cidr_format(&net, want, sizeof(want)));
 		return r;
 	}
 	if (r == IG_ERANGE) {
@@ -396,7 +398,8 @@ static int cidr_item(struct ld *ld, void *base, const struct key *k, size_t i, c
 		return r;
 	}
 	if (r != 0) {
-		cfg_diag_add(ld->d, line, path, "'%s' is not a CIDR prefix (address/length)", shown);
+		cfg_diag_add(ld->d, line, path, "'%s' is not a CIDR prefix (address/length)",
+			     shown);
 		return r;
 	}
 	if (!(slot = grow(base, k, sizeof(*slot))))
@@ -413,7 +416,7 @@ static int prop_item(struct ld *ld, void *base, const struct key *k, size_t i, c
 
 	if (proposal_parse(text, k->kind == K_PROPS_IKE ? PROPOSAL_IKE : PROPOSAL_ESP, &p, err,
 			   sizeof(err)) != 0) {
-		char shown[CFG_SHOW_MAX * 2];
+		char shown[PROPOSAL_ERRLEN * 4];
 
 		/* err may echo the operator's text: keep it printable. */
 		cfg_diag_add(ld->d, line, path, "%s", cfg_show(err, shown, sizeof(shown)));
@@ -425,14 +428,33 @@ static int prop_item(struct ld *ld, void *base, const struct key *k, size_t i, c
 	return 0;
 }
 
+static const char *what(enum kind k)
+{
+	switch (k) {
+	case K_STR:
+	case K_PSK: return "a string";
+	case K_ADDR: return "an IP address";
+	case K_PEER: return "an IP address or %any";
+	case K_LOCAL_ID:
+	case K_REMOTE_ID: return "an identity";
+	case K_TUNNEL_IP: return "an address/prefix";
+	case K_BOOL: return "true or false";
+	case K_SECONDS: return "a number of seconds";
+	case K_BANDWIDTH: return "a rate";
+	case K_LEVEL: return "a log level";
+	case K_ENUM: return "one of the listed words";
+	default: return "a number";
+	}
+}
+
 /* One value: converts and stores it; reports and returns nonzero if it is wrong. */
-static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
-		 const char *path, struct cfg_origin *origin);
+static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n, const char *path,
+		 struct cfg_origin *origin);
 
 static void walk_map(struct ld *ld, yaml_node_t *n, const char *path, void *base,
 		     struct cfg_origin *origin, const struct table *tab)
 {
-	uint32_t seen[24] = { 0 };
+	uint32_t seen[24] = {0};
 
 	if (is_null(n))
 		return; /* "ike:" with nothing under it: all defaults */
@@ -440,7 +462,8 @@ static void walk_map(struct ld *ld, yaml_node_t *n, const char *path, void *base
 		cfg_diag_add(ld->d, line_of(n), path, "expected a mapping, got %s", type_of(n));
 		return;
 	}
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *kn = take(ld, p->key, path), *vn;
 		const struct key *k = NULL;
 		const char *key;
@@ -476,8 +499,8 @@ static void walk_map(struct ld *ld, yaml_node_t *n, const char *path, void *base
 	}
 }
 
-static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
-		 const char *path, struct cfg_origin *origin)
+static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n, const char *path,
+		 struct cfg_origin *origin)
 {
 	void *dst = (char *)base + k->off;
 	char shown[CFG_SHOW_MAX], err[256];
@@ -486,11 +509,8 @@ static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
 	int r, e;
 
 	switch (k->kind) {
-	case K_MAP:
-		walk_map(ld, n, path, base, origin, k->aux);
-		return 0;
-	case K_CIDRS:
-		return items(ld, base, k, n, path, "a list of CIDR prefixes", cidr_item);
+	case K_MAP: walk_map(ld, n, path, base, origin, k->aux); return 0;
+	case K_CIDRS: return items(ld, base, k, n, path, "a list of CIDR prefixes", cidr_item);
 	case K_PROPS_IKE:
 	case K_PROPS_ESP:
 		if ((r = items(ld, base, k, n, path, "a list of proposals", prop_item)) == 0 &&
@@ -499,16 +519,13 @@ static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
 			return IG_EINVAL;
 		}
 		return r;
-	default:
-		break;
+	default: break;
 	}
-	if (!(s = scalar(ld, n, path, k->kind == K_STR || k->kind == K_PSK ? "a string" : "a value")))
+	if (!(s = scalar(ld, n, path, what(k->kind))))
 		return IG_EINVAL;
 	cfg_show(s, shown, sizeof(shown));
 	switch (k->kind) {
-	case K_STR:
-		free(*(char **)dst);
-		return (*(char **)dst = strdup(s)) ? 0 : IG_ENOMEM;
+	case K_STR: free(*(char **)dst); return (*(char **)dst = strdup(s)) ? 0 : IG_ENOMEM;
 	case K_PSK:
 		secret_free(*(struct secret **)dst);
 		*(struct secret **)dst = secret_dup(s, strlen(s));
@@ -550,8 +567,8 @@ static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
 	case K_LEVEL:
 		if (log_level_parse(s, dst) == 0)
 			return 0;
-		cfg_diag_add(ld->d, line_of(n), path, "must be error, warn, info or debug, got '%s'",
-			     shown);
+		cfg_diag_add(ld->d, line_of(n), path,
+			     "must be error, warn, info or debug, got '%s'", shown);
 		return IG_EINVAL;
 	case K_TUNNEL_IP:
 		if (cidr_parse(s, dst, CIDR_ALLOW_HOST) == 0)
@@ -599,13 +616,13 @@ static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
 		if ((r = cfg_parse_bandwidth(s, dst)) == 0)
 			return 0;
 		cfg_diag_add(ld->d, line_of(n), path,
-			     r == IG_ERANGE ? "'%s' is too large"
-					    : "expected a rate in kbps, mbps or gbps (e.g. 10mbps), got "
-					      "'%s'",
+			     r == IG_ERANGE
+				     ? "'%s' is too large"
+				     : "expected a rate in kbps, mbps or gbps (e.g. 10mbps), got "
+				       "'%s'",
 			     shown);
 		return IG_EINVAL;
-	default:
-		return IG_EINVAL;
+	default: return IG_EINVAL;
 	}
 }
 
@@ -650,24 +667,30 @@ static void load_tunnels(struct ld *ld, yaml_node_t *n)
 		idx(path, "tunnels", i);
 		t->index = i;
 		ld->c->n_tunnels++;
-		if ((tn = take(ld, n->data.sequence.items.start[i], path)) != NULL)
+		tn = take(ld, n->data.sequence.items.start[i], path);
+		if (tn && tn->type != YAML_MAPPING_NODE)
+			cfg_diag_add(ld->d, line_of(tn), path, "expected a mapping, got %s",
+				     type_of(tn));
+		if (tn && tn->type == YAML_MAPPING_NODE)
 			load_tunnel(ld, tn, path, t);
+		else
+			t->unusable = true;
 	}
 }
 
-static void load_root(struct ld *ld, yaml_node_t *root)
+static int load_root(struct ld *ld, yaml_node_t *root)
 {
 	struct cfg_origin ignore[CFG_L_COUNT];
-	uint32_t seen[3] = { 0 };
+	uint32_t seen[3] = {0};
 
 	if (root->type != YAML_MAPPING_NODE) {
 		cfg_diag_add(ld->d, line_of(root), "",
 			     "the file must be a mapping with gateway, log and tunnels, got %s",
 			     type_of(root));
-		return;
+		return IG_EINVAL;
 	}
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *kn = take(ld, p->key, ""), *vn;
 		const char *key;
 		size_t i;
@@ -687,8 +710,8 @@ static void load_root(struct ld *ld, yaml_node_t *root)
 			continue;
 		}
 		if (seen[i]) {
-			cfg_diag_add(ld->d, line_of(kn), key, "given twice (lines %u and %u)", seen[i],
-				     line_of(kn));
+			cfg_diag_add(ld->d, line_of(kn), key, "given twice (lines %u and %u)",
+				     seen[i], line_of(kn));
 			continue;
 		}
 		seen[i] = line_of(kn);
@@ -708,6 +731,7 @@ static void load_root(struct ld *ld, yaml_node_t *root)
 			load_tunnels(ld, vn);
 		}
 	}
+	return 0;
 }
 
 static void syntax_error(struct cfg_diag *d, const yaml_parser_t *p, const char *name,
@@ -720,8 +744,8 @@ static void syntax_error(struct cfg_diag *d, const yaml_parser_t *p, const char 
 	/* A tab near the problem is the usual cause; say so. */
 	for (size_t i = at > 2 ? at - 2 : 0; i < len && i <= at + 1; i++)
 		tab |= yaml[i] == '\t';
-	snprintf(where, sizeof(where), "%.*s:%zu:%zu", CFG_PATH_MAX, name,
-		 p->problem_mark.line + 1, p->problem_mark.column + 1);
+	snprintf(where, sizeof(where), "%.*s:%zu:%zu", CFG_PATH_MAX, name, p->problem_mark.line + 1,
+		 p->problem_mark.column + 1);
 	cfg_diag_add(d, (uint32_t)p->problem_mark.line + 1, where, "%s%s%s%s",
 		     p->problem ? p->problem : "syntax error", p->context ? " " : "",
 		     p->context ? p->context : "",
@@ -734,8 +758,7 @@ static void parser_wipe(yaml_parser_t *p)
 	if (p->buffer.start)
 		secret_wipe(p->buffer.start, (size_t)(p->buffer.end - p->buffer.start));
 	if (p->raw_buffer.start)
-		secret_wipe(p->raw_buffer.start,
-			    (size_t)(p->raw_buffer.end - p->raw_buffer.start));
+		secret_wipe(p->raw_buffer.start, (size_t)(p->raw_buffer.end - p->raw_buffer.start));
 }
 
 int cfg_parse_yaml(const char *yaml, size_t len, const char *name, const char *basedir,
@@ -743,8 +766,7 @@ int cfg_parse_yaml(const char *yaml, size_t len, const char *name, const char *b
 {
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
-	struct ld ld = { .doc = &doc, .c = c, .d = d, .basedir = basedir };
-	size_t before = cfg_diag_count(d);
+	struct ld ld = {.doc = &doc, .c = c, .d = d, .basedir = basedir};
 	yaml_node_t *root;
 	int r = IG_EINVAL;
 
@@ -764,9 +786,10 @@ int cfg_parse_yaml(const char *yaml, size_t len, const char *name, const char *b
 		syntax_error(d, &parser, name, yaml, len);
 	} else {
 		if (yaml_document_get_root_node(&extra))
-			cfg_diag_add(d, line_of(yaml_document_get_root_node(&extra)), name,
-				     "holds more than one YAML document (another starts at line %u)",
-				     line_of(yaml_document_get_root_node(&extra)));
+			cfg_diag_add(
+				d, line_of(yaml_document_get_root_node(&extra)), name,
+				"holds more than one YAML document (another starts at line %u)",
+				line_of(yaml_document_get_root_node(&extra)));
 		yaml_document_delete(&extra);
 	}
 	ld.n_nodes = (size_t)(doc.nodes.top - doc.nodes.start);
@@ -775,8 +798,7 @@ int cfg_parse_yaml(const char *yaml, size_t len, const char *name, const char *b
 		goto out_doc;
 	}
 	ld.taken[0] = 1; /* the root */
-	load_root(&ld, root);
-	r = cfg_diag_count(d) == before && !d->oom ? 0 : IG_EINVAL;
+	r = load_root(&ld, root);
 	free(ld.taken);
 out_doc:
 	yaml_document_delete(&doc);
