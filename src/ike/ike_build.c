@@ -22,6 +22,7 @@ int ike_bld_init(struct ike_bld *b, struct buf_wr *w, const struct ike_hdr *h)
 	b->start = buf_wr_len(w);
 	/* Next Payload is the 17th octet of the header (3.1). */
 	b->next_off = b->start + 2 * IKEV2_SPI_LEN;
+	b->open = NO_NEXT;
 	if ((e = buf_put_u64(w, h->spi_i)) != 0 || (e = buf_put_u64(w, h->spi_r)) != 0 ||
 	    (e = buf_put_u8(w, IKEV2_PL_NONE)) != 0 || (e = buf_put_u8(w, IKEV2_VERSION)) != 0 ||
 	    (e = buf_put_u8(w, h->exchange)) != 0 ||
@@ -37,6 +38,7 @@ int ike_bld_init_inner(struct ike_bld *b, struct buf_wr *w)
 	b->w = w;
 	b->start = buf_wr_len(w);
 	b->next_off = NO_NEXT;
+	b->open = NO_NEXT;
 	b->inner = true;
 	return 0;
 }
@@ -59,56 +61,84 @@ int ike_bld_end(struct ike_bld *b, size_t *len, uint8_t *first)
 	return 0;
 }
 
-/* Writes a generic header for type and links it into the chain; *hdr = its offset. */
-static int begin(struct ike_bld *b, uint8_t type, bool critical, size_t *hdr)
+/*
+ * Writes a generic header for type and links it into the chain; *hdr = its
+ * offset. Remembers the chain as it was, for undo().
+ */
+static int begin(struct ike_bld *b, uint8_t type, bool critical)
 {
+	size_t hdr = buf_wr_len(b->w);
 	int e;
 
 	if (b->sealed)
 		return IG_ESTATE;
-	*hdr = buf_wr_len(b->w);
 	if ((e = buf_put_u8(b->w, IKEV2_PL_NONE)) != 0 ||
 	    (e = buf_put_u8(b->w, critical ? IKEV2_PL_CRITICAL : 0)) != 0 ||
-	    (e = buf_put_u16(b->w, 0)) != 0)
+	    (e = buf_put_u16(b->w, 0)) != 0 ||
+	    (b->next_off != NO_NEXT && (e = buf_set_u8_at(b->w, b->next_off, type)) != 0)) {
+		b->w->len = hdr;
 		return e;
-	if (b->next_off != NO_NEXT && (e = buf_set_u8_at(b->w, b->next_off, type)) != 0)
-		return e;
+	}
+	b->open = hdr;
+	b->undo_next_off = b->next_off;
+	b->undo_first = b->first;
 	if (b->first == IKEV2_PL_NONE)
 		b->first = type;
-	b->next_off = *hdr;
+	b->next_off = hdr;
 	return 0;
 }
 
-/* Patches the payload length once its body is written. */
-static int end(struct ike_bld *b, size_t hdr)
+/*
+ * A payload that failed half-way is taken out again: the chain ends where it
+ * ended before, so the caller may go on (e.g. leave out an optional notify).
+ */
+static void undo(struct ike_bld *b, size_t hdr)
 {
-	size_t n = buf_wr_len(b->w) - hdr;
+	b->w->len = hdr;
+	b->next_off = b->undo_next_off;
+	b->first = b->undo_first;
+	if (b->next_off != NO_NEXT)
+		buf_set_u8_at(b->w, b->next_off, IKEV2_PL_NONE);
+}
 
-	if (n > MAX_PL_LEN)
-		return IG_EINVAL;
-	return buf_set_u16_at(b->w, hdr + 2, (uint16_t)n);
+/*
+ * Closes the payload begin() opened: patches its length, or, if writing it
+ * failed (e), takes it out. Without an open payload (begin failed) just e.
+ */
+static int end(struct ike_bld *b, int e)
+{
+	size_t hdr = b->open;
+
+	if (hdr == NO_NEXT)
+		return e;
+	b->open = NO_NEXT;
+	if (e == 0 && buf_wr_len(b->w) - hdr > MAX_PL_LEN)
+		e = IG_EINVAL;
+	if (e == 0)
+		e = buf_set_u16_at(b->w, hdr + 2, (uint16_t)(buf_wr_len(b->w) - hdr));
+	if (e != 0)
+		undo(b, hdr);
+	return e;
 }
 
 int ike_bld_raw(struct ike_bld *b, uint8_t type, bool critical, const uint8_t *body, size_t len)
 {
-	size_t h;
 	int e;
 
-	if ((e = begin(b, type, critical, &h)) != 0 || (e = buf_put_bytes(b->w, body, len)) != 0)
-		return e;
-	return end(b, h);
+	if ((e = begin(b, type, critical)) != 0 || (e = buf_put_bytes(b->w, body, len)) != 0)
+		return end(b, e);
+	return end(b, 0);
 }
 
 /* Type octet, three reserved, data: ID, AUTH, CP headers (3.5, 3.8, 3.15). */
 static int typed(struct ike_bld *b, uint8_t pl_type, uint8_t type, const uint8_t *data, size_t len)
 {
-	size_t h;
 	int e;
 
-	if ((e = begin(b, pl_type, false, &h)) != 0 || (e = buf_put_u8(b->w, type)) != 0 ||
+	if ((e = begin(b, pl_type, false)) != 0 || (e = buf_put_u8(b->w, type)) != 0 ||
 	    (e = buf_put_zero(b->w, 3)) != 0 || (e = buf_put_bytes(b->w, data, len)) != 0)
-		return e;
-	return end(b, h);
+		return end(b, e);
+	return end(b, 0);
 }
 
 static int put_spi(struct buf_wr *w, uint8_t size, uint64_t spi)
@@ -161,31 +191,29 @@ static int proposal(struct buf_wr *w, const struct ike_proposal *p, bool last)
 
 int ike_bld_sa(struct ike_bld *b, const struct ike_sa_pl *sa)
 {
-	size_t h;
 	int e;
 
 	if (sa->nprop == 0 || sa->nprop > IKE_MAX_PROPOSALS)
 		return IG_EINVAL;
-	if ((e = begin(b, IKEV2_PL_SA, false, &h)) != 0)
-		return e;
+	if ((e = begin(b, IKEV2_PL_SA, false)) != 0)
+		return end(b, e);
 	for (size_t i = 0; i < sa->nprop; i++)
 		if ((e = proposal(b->w, &sa->prop[i], i + 1 == sa->nprop)) != 0)
-			return e;
-	return end(b, h);
+			return end(b, e);
+	return end(b, 0);
 }
 
 int ike_bld_ke(struct ike_bld *b, const struct ike_ke *ke)
 {
-	size_t h;
 	int e;
 
 	if (ke->data.len == 0)
 		return IG_EINVAL;
-	if ((e = begin(b, IKEV2_PL_KE, false, &h)) != 0 ||
-	    (e = buf_put_u16(b->w, ke->group)) != 0 || (e = buf_put_u16(b->w, 0)) != 0 ||
+	if ((e = begin(b, IKEV2_PL_KE, false)) != 0 || (e = buf_put_u16(b->w, ke->group)) != 0 ||
+	    (e = buf_put_u16(b->w, 0)) != 0 ||
 	    (e = buf_put_bytes(b->w, ke->data.p, ke->data.len)) != 0)
-		return e;
-	return end(b, h);
+		return end(b, e);
+	return end(b, 0);
 }
 
 int ike_bld_nonce(struct ike_bld *b, const uint8_t *nonce, size_t len)
@@ -214,33 +242,29 @@ int ike_bld_auth(struct ike_bld *b, const struct ike_auth *auth)
 
 int ike_bld_cert(struct ike_bld *b, uint8_t pl_type, const struct ike_cert *cert)
 {
-	size_t h;
 	int e;
 
 	if (pl_type != IKEV2_PL_CERT && pl_type != IKEV2_PL_CERTREQ)
 		return IG_EINVAL;
-	if ((e = begin(b, pl_type, false, &h)) != 0 ||
-	    (e = buf_put_u8(b->w, cert->encoding)) != 0 ||
+	if ((e = begin(b, pl_type, false)) != 0 || (e = buf_put_u8(b->w, cert->encoding)) != 0 ||
 	    (e = buf_put_bytes(b->w, cert->data.p, cert->data.len)) != 0)
-		return e;
-	return end(b, h);
+		return end(b, e);
+	return end(b, 0);
 }
 
 int ike_bld_notify(struct ike_bld *b, const struct ike_notify *n)
 {
-	size_t h;
 	int e;
 
 	if (n->spi_size != 0 && n->spi_size != IKEV2_CHILD_SPI_LEN &&
 	    n->spi_size != IKEV2_IKE_SPI_LEN)
 		return IG_EINVAL;
-	if ((e = begin(b, IKEV2_PL_NOTIFY, false, &h)) != 0 ||
-	    (e = buf_put_u8(b->w, n->proto)) != 0 || (e = buf_put_u8(b->w, n->spi_size)) != 0 ||
-	    (e = buf_put_u16(b->w, n->type)) != 0 ||
+	if ((e = begin(b, IKEV2_PL_NOTIFY, false)) != 0 || (e = buf_put_u8(b->w, n->proto)) != 0 ||
+	    (e = buf_put_u8(b->w, n->spi_size)) != 0 || (e = buf_put_u16(b->w, n->type)) != 0 ||
 	    (e = put_spi(b->w, n->spi_size, n->spi)) != 0 ||
 	    (e = buf_put_bytes(b->w, n->data.p, n->data.len)) != 0)
-		return e;
-	return end(b, h);
+		return end(b, e);
+	return end(b, 0);
 }
 
 int ike_bld_notify_simple(struct ike_bld *b, uint16_t type, const uint8_t *data, size_t len)
@@ -302,21 +326,20 @@ int ike_bld_notify_sig_hashes(struct ike_bld *b, const uint16_t *hashes, size_t 
 int ike_bld_delete(struct ike_bld *b, uint8_t proto, const uint32_t *spis, size_t n)
 {
 	bool ike = proto == IKEV2_PROTO_IKE;
-	size_t h;
 	int e;
 
 	if (ike ? n != 0
 		: (proto != IKEV2_PROTO_ESP && proto != IKEV2_PROTO_AH) || n == 0 ||
 			    n > IKE_MAX_DELETE_SPIS)
 		return IG_EINVAL;
-	if ((e = begin(b, IKEV2_PL_DELETE, false, &h)) != 0 || (e = buf_put_u8(b->w, proto)) != 0 ||
+	if ((e = begin(b, IKEV2_PL_DELETE, false)) != 0 || (e = buf_put_u8(b->w, proto)) != 0 ||
 	    (e = buf_put_u8(b->w, ike ? 0 : IKEV2_CHILD_SPI_LEN)) != 0 ||
 	    (e = buf_put_u16(b->w, (uint16_t)n)) != 0)
-		return e;
+		return end(b, e);
 	for (size_t i = 0; i < n; i++)
 		if ((e = buf_put_u32(b->w, spis[i])) != 0)
-			return e;
-	return end(b, h);
+			return end(b, e);
+	return end(b, 0);
 }
 
 static int selector(struct buf_wr *w, const struct ike_ts *ts)
@@ -339,18 +362,17 @@ static int selector(struct buf_wr *w, const struct ike_ts *ts)
 
 int ike_bld_ts(struct ike_bld *b, uint8_t pl_type, const struct ike_ts *ts, size_t n)
 {
-	size_t h;
 	int e;
 
 	if ((pl_type != IKEV2_PL_TSI && pl_type != IKEV2_PL_TSR) || n == 0 || n > IKE_MAX_TS)
 		return IG_EINVAL;
-	if ((e = begin(b, pl_type, false, &h)) != 0 || (e = buf_put_u8(b->w, (uint8_t)n)) != 0 ||
+	if ((e = begin(b, pl_type, false)) != 0 || (e = buf_put_u8(b->w, (uint8_t)n)) != 0 ||
 	    (e = buf_put_zero(b->w, 3)) != 0)
-		return e;
+		return end(b, e);
 	for (size_t i = 0; i < n; i++)
 		if ((e = selector(b->w, &ts[i])) != 0)
-			return e;
-	return end(b, h);
+			return end(b, e);
+	return end(b, 0);
 }
 
 int ike_bld_vendor(struct ike_bld *b, const uint8_t *vid, size_t len)
@@ -362,15 +384,14 @@ int ike_bld_vendor(struct ike_bld *b, const uint8_t *vid, size_t len)
 
 int ike_bld_cp(struct ike_bld *b, const struct ike_cp *cp)
 {
-	size_t h;
 	int e;
 
 	if (cp->type < IKEV2_CFG_REQUEST || cp->type > IKEV2_CFG_ACK ||
 	    cp->nattr > IKE_MAX_CP_ATTRS)
 		return IG_EINVAL;
-	if ((e = begin(b, IKEV2_PL_CP, false, &h)) != 0 || (e = buf_put_u8(b->w, cp->type)) != 0 ||
+	if ((e = begin(b, IKEV2_PL_CP, false)) != 0 || (e = buf_put_u8(b->w, cp->type)) != 0 ||
 	    (e = buf_put_zero(b->w, 3)) != 0)
-		return e;
+		return end(b, e);
 	for (size_t i = 0; i < cp->nattr; i++) {
 		const struct ike_cp_attr *a = &cp->attr[i];
 
@@ -379,29 +400,34 @@ int ike_bld_cp(struct ike_bld *b, const struct ike_cp *cp)
 		if ((e = buf_put_u16(b->w, a->type)) != 0 ||
 		    (e = buf_put_u16(b->w, (uint16_t)a->value.len)) != 0 ||
 		    (e = buf_put_bytes(b->w, a->value.p, a->value.len)) != 0)
-			return e;
+			return end(b, e);
 	}
-	return end(b, h);
+	return end(b, 0);
 }
 
 static int sk(struct ike_bld *b, uint8_t type, uint8_t inner_first, uint16_t frag_num,
 	      uint16_t frag_total, size_t body_len, uint8_t **body, size_t *iv_off)
 {
-	size_t h;
+	size_t off = 0;
 	int e;
 
 	/* SK in a bare chain would be SK inside SK. */
 	if (b->inner)
 		return IG_ESTATE;
-	if ((e = begin(b, type, false, &h)) != 0 || (e = buf_set_u8_at(b->w, h, inner_first)) != 0)
-		return e;
+	if ((e = begin(b, type, false)) != 0 ||
+	    (e = buf_set_u8_at(b->w, b->open, inner_first)) != 0)
+		goto out;
 	if (type == IKEV2_PL_SKF &&
 	    ((e = buf_put_u16(b->w, frag_num)) != 0 || (e = buf_put_u16(b->w, frag_total)) != 0))
+		goto out;
+	off = buf_wr_len(b->w) - b->start;
+	if ((e = buf_reserve(b->w, body_len, body)) != 0)
+		goto out;
+out:
+	if ((e = end(b, e)) != 0)
 		return e;
 	if (iv_off)
-		*iv_off = buf_wr_len(b->w) - b->start;
-	if ((e = buf_reserve(b->w, body_len, body)) != 0 || (e = end(b, h)) != 0)
-		return e;
+		*iv_off = off;
 	b->sealed = true;
 	return 0;
 }

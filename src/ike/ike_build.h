@@ -12,7 +12,7 @@
  * The payload calls take the structs of ike_pl.h. All return 0 or IG_ENOSPC
  * (buffer full), IG_EINVAL (a value the wire cannot carry, e.g. a nonce of
  * 8 bytes or a payload over 65535 bytes) or IG_ESTATE (a payload after SK).
- * After a failure the buffer holds a partial message: discard it.
+ * A payload call that fails leaves the message as it was before the call.
  */
 #ifndef IPSECGW_IKE_IKE_BUILD_H
 #define IPSECGW_IKE_IKE_BUILD_H
@@ -32,6 +32,10 @@ struct ike_bld {
 	uint8_t first;	 /* first payload type (IKEV2_PL_NONE while empty) */
 	bool inner;	 /* bare chain, no header */
 	bool sealed;	 /* SK/SKF written: it must stay last (3.14) */
+	/* The payload being written, and the chain before it (to take it out on failure). */
+	size_t open;
+	size_t undo_next_off;
+	uint8_t undo_first;
 };
 
 /*
