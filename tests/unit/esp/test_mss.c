@@ -105,7 +105,8 @@ static void build(struct pkt *p, int family, const uint8_t *ip_opts, size_t ip_o
 		p->b[9] = 6;
 		memcpy(p->b + 12, src4, 4);
 		memcpy(p->b + 16, dst4, 4);
-		memcpy(p->b + 20, ip_opts, ip_olen);
+		if (ip_olen)
+			memcpy(p->b + 20, ip_opts, ip_olen);
 		uint16_t c = fold(sum16(0, p->b, ihl));
 		p->b[10] = (uint8_t)(c >> 8);
 		p->b[11] = (uint8_t)c;
@@ -119,7 +120,8 @@ static void build(struct pkt *p, int family, const uint8_t *ip_opts, size_t ip_o
 		p->b[7] = 64;
 		memcpy(p->b + 8, src6, 16);
 		memcpy(p->b + 24, dst6, 16);
-		memcpy(p->b + 40, ip_opts, ip_olen);
+		if (ip_olen)
+			memcpy(p->b + 40, ip_opts, ip_olen);
 	}
 	p->l4 = ihl;
 	p->len = tot;
@@ -133,7 +135,8 @@ static void build(struct pkt *p, int family, const uint8_t *ip_opts, size_t ip_o
 	t[13] = flags;
 	t[14] = 0xfa;
 	t[15] = 0xf0;
-	memcpy(t + 20, opts, olen);
+	if (olen)
+		memcpy(t + 20, opts, olen);
 	for (size_t i = 0; i < payload; i++)
 		t[thl + i] = (uint8_t)(i * 7 + 1);
 	uint16_t c = tcp_csum(p);
