@@ -99,20 +99,22 @@ static void *reader(void *arg)
 	esp_rcu_online(s->rcu, 0);
 	atomic_store(&s->started, true);
 	while (!atomic_load(&s->stop)) {
-		/* one "batch": several reads of the current object */
-		for (int i = 0; i < 64; i++) {
-			struct obj *o = atomic_load_explicit(&s->cur, memory_order_acquire);
+		/* one "batch": the object is held and read again and again */
+		struct obj *o = atomic_load_explicit(&s->cur, memory_order_acquire);
 
-			if (o->magic != MAGIC || o->gen < last)
+		if (o->gen != last)
+			s->gens_seen++;
+		if (o->gen < last)
+			s->bad++;
+		last = o->gen;
+		for (int i = 0; i < 256; i++) {
+			if (((volatile struct obj *)o)->magic != MAGIC)
 				s->bad++;
-			if (o->gen != last)
-				s->gens_seen++;
-			last = o->gen;
 			s->reads++;
 		}
 		esp_rcu_quiescent(s->rcu, 0);
 		/* now and then go idle, as a worker blocking in poll would */
-		if (s->reads % 4096 == 0) {
+		if (s->reads % (256 * 64) == 0) {
 			esp_rcu_offline(s->rcu, 0);
 			esp_rcu_online(s->rcu, 0);
 		}
