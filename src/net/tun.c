@@ -33,7 +33,8 @@ int tun_name_check(const char *name)
 		unsigned char c = (unsigned char)name[i];
 
 		if (c == '/' || c == ':' || isspace(c)) {
-			log_error(LS_NET, "interface name \"%s\": '%c' not allowed", name, c);
+			log_error(LS_NET, "interface name \"%s\": character 0x%02x not allowed",
+				  name, c);
 			return IG_EINVAL;
 		}
 	}
