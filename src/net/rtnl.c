@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/err.h"
 #include "lib/log.h"
@@ -63,12 +64,28 @@ struct nlmsghdr *rtnl_req_start(struct rtnl *h, union rtnl_req *req, uint16_t ty
 	return nlh;
 }
 
+/*
+ * Reads whatever an earlier, failed exchange left queued (the rest of an
+ * interrupted dump: the kernel produces it as we read), so that the next
+ * reply is the first thing we see.
+ */
+static void drain(struct rtnl *h)
+{
+	int fd = mnl_socket_get_fd(h->nl);
+	ssize_t n;
+
+	do {
+		n = recv(fd, h->buf, RTNL_BUF_SIZE, MSG_DONTWAIT);
+	} while (n > 0 || (n < 0 && errno == EINTR));
+}
+
 int rtnl_talk(struct rtnl *h, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	unsigned seq = nlh->nlmsg_seq;
 	ssize_t n;
 	int r;
 
+	drain(h);
 	if (mnl_socket_sendto(h->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -79,8 +96,12 @@ int rtnl_talk(struct rtnl *h, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 			return -errno;
 		/* An error ACK comes back as -1 with errno = the kernel's error. */
 		r = mnl_cb_run(h->buf, (size_t)n, seq, h->portid, cb, data);
-		if (r < 0)
-			return errno ? -errno : -EPROTO;
+		if (r < 0) {
+			int e = errno ? errno : EPROTO;
+
+			drain(h);
+			return -e;
+		}
 		if (r == MNL_CB_STOP)
 			return 0;
 	}

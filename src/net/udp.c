@@ -85,11 +85,16 @@ int udp_set_open(struct udp_set *set, const struct addr *local, const uint16_t *
 		 size_t nports)
 {
 	static const struct addr any4 = {.family = AF_INET}, any6 = {.family = AF_INET6};
+	static const uint16_t defports[] = {NET_IKE_PORT, NET_NATT_PORT};
 	const struct addr *addrs[2];
 	size_t naddrs = 0;
 	int r;
 
 	memset(set, 0, sizeof(*set));
+	if (!ports || nports == 0) {
+		ports = defports;
+		nports = sizeof(defports) / sizeof(defports[0]);
+	}
 	if (local && local->family != 0) {
 		addrs[naddrs++] = local;
 	} else {

@@ -70,7 +70,8 @@ struct udp_set {
 
 /*
  * Opens a socket per port on local, or (local NULL or family 0) an IPv4 and
- * an IPv6 any socket per port; IPv6 is skipped with a warning when the
+ * an IPv6 any socket per port. No ports (NULL or 0) means 500 and 4500.
+ * IPv6 is skipped with a warning when the
  * host has none. On failure everything opened is closed again.
  */
 int udp_set_open(struct udp_set *set, const struct addr *local, const uint16_t *ports,

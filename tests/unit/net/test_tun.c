@@ -217,6 +217,83 @@ static void test_tun_read_routed(void **state)
 	tun_close(&t);
 }
 
+/* IPv6 + UDP headers (RFC 8200 3, RFC 768); 0 if it is UDP over IPv6. */
+static int parse_udp6(const uint8_t *p, size_t len, struct udp4 *u)
+{
+	struct buf_rd r;
+	uint8_t b[16], nh, v;
+	uint16_t plen, ulen;
+
+	buf_rd_init(&r, p, len);
+	if (buf_peek_u8(&r, &v) != 0 || (v >> 4) != 6)
+		return -1;
+	assert_int_equal(buf_skip(&r, 4), 0);
+	assert_int_equal(buf_get_u16(&r, &plen), 0);
+	assert_int_equal(plen, len - 40);
+	assert_int_equal(buf_get_u8(&r, &nh), 0);
+	if (nh != 17)
+		return -1; /* ICMPv6 chatter (MLD, router solicitations) */
+	assert_int_equal(buf_skip(&r, 1), 0);
+	assert_int_equal(buf_get_bytes(&r, b, 16), 0);
+	addr_from_bytes(&u->src, AF_INET6, b, 16);
+	assert_int_equal(buf_get_bytes(&r, b, 16), 0);
+	addr_from_bytes(&u->dst, AF_INET6, b, 16);
+	assert_int_equal(buf_get_u16(&r, &u->sport), 0);
+	assert_int_equal(buf_get_u16(&r, &u->dport), 0);
+	assert_int_equal(buf_get_u16(&r, &ulen), 0);
+	assert_int_equal(ulen, plen);
+	assert_int_equal(buf_skip(&r, 2), 0);
+	u->plen = buf_rd_left(&r);
+	assert_int_equal(buf_get_ptr(&r, &u->payload, u->plen), 0);
+	return 0;
+}
+
+static void test_tun_read_routed_v6(void **state)
+{
+	struct tun t;
+	struct udp_sock s;
+	struct cidr l = C("2001:db8:4::1/64");
+	struct rtnl_route rt = {.dst = C("2001:db8:5::/48")};
+	struct addr any = A("::"), remote = A("2001:db8:5::9");
+	uint8_t out[16] = "ipv6 via tun", in[4][1500];
+	struct net_dgram d = {.dst = remote, .dport = RPORT, .data = out, .len = sizeof(out)};
+	struct net_pkt p[4];
+	int found = 0;
+
+	assert_int_equal(tun_open(&t, DEV), 0);
+	assert_int_equal(rtnl_link_set_up(&h, DEV, true), 0);
+	assert_int_equal(rtnl_addr_add(&h, DEV, &l, NULL, 0), 0);
+	assert_int_equal(netns_wait_local(&h, &l.a), 0);
+	snprintf(rt.dev, sizeof(rt.dev), "%s", DEV);
+	assert_int_equal(rtnl_route_add(&h, &rt, 0), 0);
+	assert_int_equal(udp_open(&s, &any, PORT), 0);
+	assert_int_equal(udp_send_batch(&s, &d, 1), 1);
+	for (int i = 0; i < 4; i++)
+		p[i] = (struct net_pkt){.data = in[i], .cap = sizeof(in[i])};
+	while (!found) {
+		int k;
+
+		assert_true(wait_readable(t.fd));
+		k = tun_read_batch(&t, p, 4);
+		assert_true(k > 0);
+		for (int i = 0; i < k && !found; i++) {
+			struct udp4 u;
+
+			if (parse_udp6(p[i].data, p[i].len, &u) != 0)
+				continue;
+			assert_true(addr_eq(&u.src, &l.a));
+			assert_true(addr_eq(&u.dst, &remote));
+			assert_int_equal(u.sport, PORT);
+			assert_int_equal(u.dport, RPORT);
+			assert_int_equal(u.plen, sizeof(out));
+			assert_memory_equal(u.payload, out, sizeof(out));
+			found = 1;
+		}
+	}
+	udp_close(&s);
+	tun_close(&t);
+}
+
 static uint16_t ip_csum(const uint8_t *p, size_t len)
 {
 	uint32_t sum = 0;
@@ -319,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_tun_queues),
 		cmocka_unit_test(test_tun_persist),
 		cmocka_unit_test(test_tun_read_routed),
+		cmocka_unit_test(test_tun_read_routed_v6),
 		cmocka_unit_test(test_tun_write_delivered),
 		cmocka_unit_test(test_tun_empty_and_errors),
 	};

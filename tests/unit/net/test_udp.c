@@ -265,6 +265,13 @@ static void test_udp_set(void **state)
 	assert_null(udp_set_find(&set, AF_INET6, PORT_A));
 	udp_set_close(&set);
 
+	/* Default ports: 500 and 4500 (we are root in our own namespace). */
+	assert_int_equal(udp_set_open(&set, NULL, NULL, 0), 0);
+	assert_int_equal(set.n, 4);
+	assert_non_null(udp_set_find(&set, AF_INET, NET_IKE_PORT));
+	assert_non_null(udp_set_find(&set, AF_INET6, NET_NATT_PORT));
+	udp_set_close(&set);
+
 	/* Too many sockets for the set. */
 	{
 		uint16_t many[UDP_SET_MAX] = {0};
