@@ -1,10 +1,74 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * ipsecgw: the operator CLI. Global options come before the command:
+ *   ipsecgw [--socket PATH] COMMAND [ARGS]
+ */
 #include <stdio.h>
+#include <string.h>
 
+#include "cli/cli.h"
 #include "ipsecgw_build.h"
 
-int main(void)
+static const struct cli_cmd commands[] = {
+	{ "check", cli_cmd_check, "check [CONFIG]",
+	  "validate a config file (default " IPSECGW_DEFAULT_CONFIG
+	  "); exit 1 listing every problem" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
 {
-	printf("ipsecgw %s\n", IPSECGW_VERSION);
-	return 0;
+	fprintf(f, "usage: ipsecgw [--socket PATH] COMMAND [ARGS]\n"
+		   "       ipsecgw --help | --version\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-26s %s\n", commands[i].usage, commands[i].help);
+	fprintf(f, "\noptions:\n"
+		   "  --socket PATH              control socket (default " IPSECGW_DEFAULT_SOCKET
+		   ")\n"
+		   "  --help                     this text; 'ipsecgw COMMAND --help' for one command\n"
+		   "  --version                  print the version\n\n"
+		   "exit status: 0 ok, 1 the request failed, 2 usage error\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts o = { .socket_path = IPSECGW_DEFAULT_SOCKET };
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+			printf("ipsecgw %s\n", IPSECGW_VERSION);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+			o.socket_path = argv[++i];
+		} else if (strncmp(argv[i], "--socket=", 9) == 0) {
+			o.socket_path = argv[i] + 9;
+		} else {
+			fprintf(stderr, "ipsecgw: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	for (size_t c = 0; c < NCOMMANDS; c++) {
+		if (strcmp(argv[i], commands[c].name) != 0)
+			continue;
+		if (i + 1 < argc &&
+		    (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0)) {
+			printf("usage: ipsecgw %s\n  %s\n", commands[c].usage, commands[c].help);
+			return CLI_OK;
+		}
+		return commands[c].fn(&o, argc - i, argv + i);
+	}
+	fprintf(stderr, "ipsecgw: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return CLI_USAGE;
 }
