@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Engine internals shared by the exchange files (ikev2_*.c). Not for use
+ * outside src/ike.
+ *
+ * Timers of an IKE SA (each an absolute time in ms, 0 = off), named after
+ * the event that fires them:
+ *   t_retransmit   our outstanding request got no response: send it again,
+ *                  with exponential backoff; give up after retransmit_tries
+ *   t_half_open    responder: IKE_AUTH did not arrive after IKE_SA_INIT
+ *   t_keepalive    we are behind a NAT: send a NAT-keepalive (RFC 3948 4)
+ *   t_dpd          no traffic from the peer for dpd.interval: liveness check
+ *   t_rekey        the IKE SA's soft lifetime: rekey or reauthenticate
+ *   t_expire       the IKE SA's hard lifetime: delete it
+ */
+#ifndef IPSECGW_IKE_IKE_INT_H
+#define IPSECGW_IKE_IKE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/model.h"
+#include "crypto/crypto.h"
+#include "ike/ike.h"
+#include "ike/ike_keymat.h"
+#include "ike/ike_msg.h"
+#include "ike/ike_select.h"
+#include "lib/buf.h"
+#include "lib/log.h"
+
+enum ike_state {
+	IKE_S_INIT_SENT,  /* initiator: IKE_SA_INIT request out */
+	IKE_S_HALF_OPEN,  /* responder: IKE_SA_INIT answered, waiting for IKE_AUTH */
+	IKE_S_AUTH_SENT,  /* initiator: IKE_AUTH request out */
+	IKE_S_ESTABLISHED,
+	IKE_S_REKEYING,
+	IKE_S_DELETING,   /* our Delete is out */
+	IKE_S_DEAD,       /* to be freed at the end of the current event */
+};
+
+enum child_state {
+	CHILD_S_INSTALLED,
+	CHILD_S_REKEYING,
+	CHILD_S_DELETING,
+};
+
+struct ike_child {
+	struct ike_child *next;
+	unsigned serial;
+	enum child_state state;
+	uint32_t spi_in, spi_out;
+	uint32_t reqid;
+	bool transport;
+	struct ike_chosen esp;
+	struct child_keymat keys;
+	struct ike_ts_pl ts_local, ts_remote;
+	uint64_t installed_at;
+	bool installed; /* handed to the data path */
+};
+
+/* Our request waiting for its response. */
+struct ike_request {
+	uint8_t *buf;
+	size_t len;
+	uint32_t msg_id;
+	uint8_t exchange;
+	unsigned tries;
+	bool active;
+	bool is_delete; /* an IKE SA Delete: the SA dies with the answer or give-up */
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct ike_engine *e;
+	unsigned serial;
+	enum ike_state state;
+	bool initiator; /* we are the original initiator (I flag) */
+	uint64_t spi_i, spi_r;
+
+	const struct cfg_tunnel *t; /* NULL for a responder until IDi picks one */
+	char tname[CFG_NAME_MAX + 1];
+
+	struct ike_endpoint local, remote;
+	bool nat_here, nat_there, natt;
+
+	struct ike_chosen prop;
+	struct ike_suite suite;
+	struct ike_keymat km;
+	bool keys_ready;
+	struct crypto_aead *aead_out, *aead_in;
+	struct crypto_cipher *enc_out, *enc_in;
+	struct crypto_integ *integ_out, *integ_in;
+	uint64_t iv_counter; /* AEAD IVs: a counter never repeats under one key */
+
+	struct crypto_dh *dh;
+	uint16_t dh_group;
+	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t ni_len, nr_len;
+	/* Both IKE_SA_INIT messages: the AUTH payloads sign them (2.15). */
+	uint8_t *init_i, *init_r;
+	size_t init_i_len, init_r_len;
+	uint8_t *cookie; /* initiator: COOKIE the responder asked us to return */
+	size_t cookie_len;
+	unsigned ke_retries;
+
+	/* Message IDs (2.3), window size 1. */
+	uint32_t next_msg_id; /* of our next request */
+	uint32_t peer_msg_id; /* the peer's next request */
+	struct ike_request req;
+	uint8_t *resp_buf; /* our last response, resent for a retransmitted request */
+	size_t resp_len;
+	bool resp_valid;
+
+	/* Initiator: the CHILD SA proposed in IKE_AUTH. */
+	uint32_t child_spi;
+	struct ike_ts_pl ts_i, ts_r;
+
+	bool initial_contact; /* the peer sent INITIAL_CONTACT */
+	struct ike_child *children;
+	unsigned next_child;
+
+	uint64_t created_at, established_at, last_rx_at;
+	uint64_t t_retransmit, t_half_open, t_keepalive, t_dpd, t_rekey, t_expire;
+};
+
+struct ike_engine {
+	struct ike_io io;
+	struct ike_params p;
+	const struct cfg *cfg;
+	struct ike_sa *sas;
+	unsigned next_serial, next_child_serial;
+	uint8_t cookie_secret[32];
+	uint64_t cookie_secret_at;
+	uint64_t rx_invalid, rx_dropped;
+};
+
+/* Logging about one IKE SA: "ike: onprem[3]: ...". */
+#define sa_log(sa, lvl, fmt, ...)                                                             \
+	log_msg(LS_IKE, (lvl), "%s[%u]: " fmt, (sa)->tname[0] ? (sa)->tname : "?", (sa)->serial, \
+		##__VA_ARGS__)
+
+static inline uint64_t ike_now(const struct ike_engine *e)
+{
+	return e->io.now_ms(e->io.ctx);
+}
+
+/* ike_sa.c */
+struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, const struct ike_endpoint *local,
+			  const struct ike_endpoint *remote);
+void ike_sa_state(struct ike_sa *sa, enum ike_state s);
+const char *ike_state_name(enum ike_state s);
+struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r);
+struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i, const struct ike_endpoint *remote,
+				bool initiator);
+void ike_sa_bind_tunnel(struct ike_sa *sa, const struct cfg_tunnel *t);
+/* Removes the CHILD SAs from the data path and marks the SA dead. */
+void ike_sa_destroy(struct ike_sa *sa, const char *why);
+void ike_sa_reap(struct ike_engine *e);
+size_t ike_sa_count_half_open(struct ike_engine *e);
+size_t ike_engine_sa_total(struct ike_engine *e);
+int ike_sa_set_keys(struct ike_sa *sa); /* crypto objects from sa->km */
+uint32_t ike_new_child_spi(struct ike_engine *e);
+struct ike_child *ike_child_new(struct ike_sa *sa);
+int ike_child_install(struct ike_sa *sa, struct ike_child *c);
+void ike_child_free(struct ike_sa *sa, struct ike_child *c, bool remove);
+struct ike_child *ike_child_find_out(struct ike_sa *sa, uint32_t spi_out);
+
+/* ike_sk.c: the SK payload (3.14, RFC 5282). */
+int ike_sk_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,
+		const uint8_t *inner, size_t inner_len, uint8_t inner_first, struct buf_wr *w);
+int ike_sk_open(struct ike_sa *sa, struct ike_msg *m, uint8_t *plain, size_t cap,
+		struct ike_parse_err *err);
+
+/* ike_xmit.c */
+/* Seals inner as a request of exchange, sends it, arms retransmission. */
+int ike_send_request(struct ike_sa *sa, uint8_t exchange, const uint8_t *inner, size_t len,
+		     uint8_t first);
+/* Sends a cleartext message as our request (IKE_SA_INIT). */
+int ike_send_request_raw(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg, size_t len);
+/* Seals inner as the response to msg_id, sends and caches it. */
+int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id,
+		      const uint8_t *inner, size_t len, uint8_t first);
+/* A cleartext response cached the same way (IKE_SA_INIT). */
+int ike_send_response_raw(struct ike_sa *sa, const uint8_t *msg, size_t len);
+void ike_request_done(struct ike_sa *sa);
+void ike_xmit_timer(struct ike_sa *sa, uint64_t now);
+void ike_sendto(struct ike_engine *e, const struct ike_endpoint *local,
+		const struct ike_endpoint *remote, const uint8_t *msg, size_t len);
+
+/* ikev2_sa_init.c */
+int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t);
+void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct ike_endpoint *from,
+			 const struct ike_endpoint *to);
+void ike_init_on_response(struct ike_sa *sa, struct ike_msg *m);
+
+/* ikev2_auth.c */
+int ike_auth_start(struct ike_sa *sa);
+void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_auth_on_response(struct ike_sa *sa, struct ike_msg *m);
+
+/* ikev2_info.c */
+void ike_info_on_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_info_on_response(struct ike_sa *sa, struct ike_msg *m);
+int ike_info_delete_ike(struct ike_sa *sa);
+void ike_child_sa_on_request(struct ike_sa *sa, struct ike_msg *m);
+
+/* Tunnels of the current config. */
+const struct cfg_tunnel *ike_cfg_tunnel(const struct ike_engine *e, const char *name);
+/* Tunnels whose peer is addr (or %any), in config order; returns how many. */
+size_t ike_cfg_tunnels_for_peer(const struct ike_engine *e, const struct addr *addr,
+				const struct cfg_tunnel **out, size_t max);
+/* The ID we send for t / the ID t expects, as ID payload type and data. */
+void ike_local_id(const struct ike_sa *sa, uint8_t *type, const uint8_t **data, size_t *len,
+		  uint8_t *buf, size_t cap);
+bool ike_remote_id_matches(const struct cfg_tunnel *t, uint8_t type, const uint8_t *data,
+			   size_t len);
+const char *ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t outlen);
+
+#endif
