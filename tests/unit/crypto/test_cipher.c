@@ -321,12 +321,48 @@ static void test_aead_salt(void **state)
 	crypto_aead_free(y);
 }
 
+/* Objects outlive crypto_cleanup(); the next *_new() fetches again by itself. */
+static void test_init_cleanup(void **state)
+{
+	uint8_t a[32] = {0}, b[32] = {0}, iv[8] = {0}, ia[16], ib[16];
+	struct crypto_aead *before, *after;
+
+	assert_int_equal(crypto_init(), 0);
+	assert_int_equal(crypto_init(), 0);
+	assert_int_equal(crypto_aead_new(&before, ALG_ENCR_AES_GCM_16, 256, key, 36, true), 0);
+	crypto_cleanup();
+	crypto_cleanup();
+	assert_int_equal(crypto_aead_seal(before, iv, NULL, 0, a, sizeof(a), ia), 0);
+	assert_int_equal(crypto_aead_new(&after, ALG_ENCR_AES_GCM_16, 256, key, 36, true), 0);
+	assert_int_equal(crypto_aead_seal(after, iv, NULL, 0, b, sizeof(b), ib), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_memory_equal(ia, ib, sizeof(ia));
+	crypto_aead_free(before);
+	crypto_aead_free(after);
+}
+
+static void test_random(void **state)
+{
+	uint8_t a[64] = {0}, b[64] = {0}, zero[64] = {0};
+
+	assert_int_equal(crypto_random(a, sizeof(a)), 0);
+	assert_int_equal(crypto_random(b, sizeof(b)), 0);
+	assert_memory_not_equal(a, b, sizeof(a));
+	assert_memory_not_equal(a, zero, sizeof(a));
+	assert_int_equal(crypto_random_priv(a, sizeof(a)), 0);
+	assert_int_equal(crypto_random_priv(b, sizeof(b)), 0);
+	assert_memory_not_equal(a, b, sizeof(a));
+	assert_int_equal(crypto_random(a, 0), 0);
+	assert_int_equal(crypto_random_priv(NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cipher_keys), cmocka_unit_test(test_cipher_round_trips),
-		cmocka_unit_test(test_aead_keys),   cmocka_unit_test(test_aead_round_trips),
-		cmocka_unit_test(test_aead_tamper), cmocka_unit_test(test_aead_salt),
+		cmocka_unit_test(test_cipher_keys),  cmocka_unit_test(test_cipher_round_trips),
+		cmocka_unit_test(test_aead_keys),    cmocka_unit_test(test_aead_round_trips),
+		cmocka_unit_test(test_aead_tamper),  cmocka_unit_test(test_aead_salt),
+		cmocka_unit_test(test_init_cleanup), cmocka_unit_test(test_random),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
