@@ -14,7 +14,17 @@
 
 #include "crypto/alg.h"
 
-/* Fetch every algorithm once; idempotent. 0 or IG_ECRYPTO. */
+/*
+ * Fetch every algorithm once; idempotent and thread-safe. 0 or IG_ECRYPTO.
+ * The *_new() functions call it themselves. crypto_cleanup() drops the
+ * fetched algorithms (objects still alive keep their own references); call
+ * it only when no other thread is creating objects.
+ *
+ * Errors, for every function here: IG_ENOTSUP for an algorithm or group we
+ * do not implement, IG_EINVAL for a wrong key/IV/data length or a bad peer
+ * value, IG_ENOMEM, IG_ECRYPTO when OpenSSL itself fails, IG_EAUTH for an
+ * ICV mismatch. *out is NULL after a failed *_new().
+ */
 int crypto_init(void);
 void crypto_cleanup(void);
 
@@ -29,7 +39,9 @@ int crypto_random(void *buf, size_t n);
 int crypto_random_priv(void *buf, size_t n);
 
 /*
- * Block cipher for AES-CBC (RFC 3602), in place, len a multiple of 16.
+ * Block cipher for AES-CBC (RFC 3602), in place, len a multiple of 16
+ * (else IG_EINVAL). keybits 128/192/256, keylen = keybits / 8. One object
+ * per direction; each call starts a new chain from iv.
  */
 struct crypto_cipher;
 int crypto_cipher_new(struct crypto_cipher **out, uint16_t encr, unsigned keybits,
@@ -45,14 +57,20 @@ void crypto_cipher_free(struct crypto_cipher *c);
  * nonce is salt || iv (8 bytes, sent on the wire).
  */
 struct crypto_aead;
-int crypto_aead_new(struct crypto_aead **out, uint16_t encr, unsigned keybits, const uint8_t *key,
-		    size_t keylen, bool encrypt);
+int crypto_aead_new(struct crypto_aead **out, uint16_t encr, unsigned keybits,
+		    const uint8_t *key, size_t keylen, bool encrypt);
 size_t crypto_aead_icv_len(const struct crypto_aead *a);
 /* Encrypts data[0..len) in place and writes the ICV to icv. */
 int crypto_aead_seal(struct crypto_aead *a, const uint8_t iv[static 8],
 		     const struct crypto_iov *aad, int naad, uint8_t *data, size_t len,
 		     uint8_t *icv);
-/* Verifies and decrypts in place; IG_EAUTH if the ICV does not match. */
+/*
+ * Verifies and decrypts in place; IG_EAUTH if the ICV does not match, and
+ * then data[0..len) is wiped (no unauthenticated plaintext is left).
+ * GMAC: len must be 0 (IG_EINVAL otherwise), data may be NULL. keylen is
+ * alg_encr_keymat_len(encr, keybits); seal needs an object made with
+ * encrypt = true, open one made with false (IG_EINVAL otherwise).
+ */
 int crypto_aead_open(struct crypto_aead *a, const uint8_t iv[static 8],
 		     const struct crypto_iov *aad, int naad, uint8_t *data, size_t len,
 		     const uint8_t *icv);
@@ -64,11 +82,12 @@ void crypto_aead_free(struct crypto_aead *a);
  * re-initialised per message.
  */
 struct crypto_integ;
-int crypto_integ_new(struct crypto_integ **out, uint16_t integ, const uint8_t *key, size_t keylen);
+int crypto_integ_new(struct crypto_integ **out, uint16_t integ, const uint8_t *key,
+		     size_t keylen);
 size_t crypto_integ_icv_len(const struct crypto_integ *i);
 int crypto_integ_compute(struct crypto_integ *i, const struct crypto_iov *iov, int niov,
 			 uint8_t *icv);
-/* Constant-time compare; 0 if equal, IG_EAUTH otherwise. */
+/* Constant-time compare; 0 if equal, IG_EAUTH otherwise. keylen = alg_integ_key_len(). */
 int crypto_integ_verify(struct crypto_integ *i, const struct crypto_iov *iov, int niov,
 			const uint8_t *icv);
 void crypto_integ_free(struct crypto_integ *i);
@@ -76,7 +95,7 @@ void crypto_integ_free(struct crypto_integ *i);
 /* PRF (RFC 7296 2.13): out gets alg_prf_len(prf) bytes. Any key length. */
 int crypto_prf(uint16_t prf, const uint8_t *key, size_t keylen, const struct crypto_iov *iov,
 	       int niov, uint8_t *out);
-/* prf+ (RFC 7296 2.13): T1 | T2 | ... truncated to outlen (<= 255 * prf len). */
+/* prf+ (RFC 7296 2.13): T1 | T2 | ... truncated to outlen; IG_ERANGE if > 255 * prf len. */
 int crypto_prf_plus(uint16_t prf, const uint8_t *key, size_t keylen, const uint8_t *seed,
 		    size_t seedlen, uint8_t *out, size_t outlen);
 
@@ -85,11 +104,21 @@ int crypto_prf_plus(uint16_t prf, const uint8_t *key, size_t keylen, const uint8
  * MODP big-endian left-padded to the prime length (RFC 7296 3.4), ECP x||y
  * each padded to the field size (RFC 5903 7), X25519 32 bytes (RFC 8031).
  * crypto_dh_shared() validates the peer value (length, range, on-curve) and
- * returns the shared secret in the same fixed-length format.
+ * returns the shared secret in the same fixed-length format: MODP padded to
+ * the prime length (RFC 7296 2.14), ECP the x coordinate only (RFC 5903 7),
+ * X25519 32 bytes. A bad peer value is IG_EINVAL: wrong length; MODP 0, 1,
+ * p - 1 or >= p (and, where OpenSSL knows the subgroup order, outside it);
+ * ECP not on the curve or coordinates >= p; X25519 a low-order point
+ * (all-zero secret, RFC 7748 6.1). cap smaller than the result: IG_ENOSPC.
+ * The private key is wiped when the object is freed.
  */
 struct crypto_dh;
 int crypto_dh_new(struct crypto_dh **out, uint16_t group);
-/* For known-answer tests: a fixed private value (MODP exponent, EC scalar, X25519 key). */
+/*
+ * For known-answer tests: a fixed private value, big-endian (MODP exponent
+ * 1 < x < p - 1, EC scalar 0 < d < n of at most the field size, X25519 the
+ * 32-octet key of RFC 7748 5).
+ */
 int crypto_dh_new_from_private(struct crypto_dh **out, uint16_t group, const uint8_t *priv,
 			       size_t privlen);
 uint16_t crypto_dh_group(const struct crypto_dh *dh);

@@ -21,7 +21,7 @@ static int update_iov(EVP_MAC_CTX *ctx, const struct crypto_iov *iov, int niov)
 	return 0;
 }
 
-static int final(EVP_MAC_CTX *ctx, uint8_t *out, size_t want)
+static int mac_final(EVP_MAC_CTX *ctx, uint8_t *out, size_t want)
 {
 	size_t outl = 0;
 
@@ -41,7 +41,8 @@ int crypto_prf(uint16_t prf, const uint8_t *key, size_t keylen, const struct cry
 	if (niov < 0 || (niov > 0 && !iov) || (keylen > 0 && !key))
 		return IG_EINVAL;
 	if ((r = crypto_evp_hmac_new(&ctx, prf, key, keylen)) != 0 ||
-	    (r = update_iov(ctx, iov, niov)) != 0 || (r = final(ctx, out, alg_prf_len(prf))) != 0)
+	    (r = update_iov(ctx, iov, niov)) != 0 ||
+	    (r = mac_final(ctx, out, alg_prf_len(prf))) != 0)
 		goto out;
 out:
 	EVP_MAC_CTX_free(ctx);
@@ -81,7 +82,7 @@ int crypto_prf_plus(uint16_t prf, const uint8_t *key, size_t keylen, const uint8
 			r = IG_ECRYPTO;
 			goto out;
 		}
-		if ((r = final(ctx, t, plen)) != 0)
+		if ((r = mac_final(ctx, t, plen)) != 0)
 			goto out;
 		memcpy(out + done, t, take);
 		done += take;

@@ -3,7 +3,7 @@
  * ECP groups 19, 20, 21: RFC 5903 section 8 (8.1 256-bit, 8.2 384-bit, 8.3
  * 521-bit random ECP group). For each, our key from the initiator's i must
  * give the KE data gix || giy, and with the responder's gr the shared secret
- * girx (the x coordinate only, RFC 5903 9 as corrected by erratum 2717);
+ * girx (the x coordinate only, RFC 5903 7; RFC 4753 had used x || y);
  * likewise from the responder's side.
  */
 #include <setjmp.h>
