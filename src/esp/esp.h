@@ -83,7 +83,8 @@ size_t esp_encap_tailroom(const struct esp_sa *sa, size_t inner_len);
  * IG_ENOSPC without enough head/tailroom, IG_EINVAL if b is not IPv4/IPv6,
  * IG_ERANGE when the sequence number would cycle (the SA must be rekeyed;
  * counted as seq_exhausted), IG_ESTATE if sa is not an outbound keyed SA.
- * On error b is unchanged.
+ * On error b's bounds and inner bytes are unchanged (except after
+ * IG_ECRYPTO, when its bytes are undefined).
  */
 int esp_encap(struct esp_sa *sa, unsigned worker, struct esp_buf *b);
 /*
