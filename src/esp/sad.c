@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/crypto.h"
 #include "lib/err.h"
 
 #define MIN_BITS 4 /* 16 slots */
@@ -54,6 +55,9 @@ void esp_sa_free(struct esp_sa *sa)
 	if (!sa)
 		return;
 	esp_replay_free(sa->replay);
+	crypto_cipher_free(sa->cipher);
+	crypto_aead_free(sa->aead);
+	crypto_integ_free(sa->mac);
 	free(sa->ctr);
 	free(sa);
 }
@@ -69,6 +73,8 @@ void esp_sa_stats(const struct esp_sa *sa, struct esp_sa_stats *o)
 		o->replay_drops += atomic_load_explicit(&c->replay_drops, memory_order_relaxed);
 		o->icv_fails += atomic_load_explicit(&c->icv_fails, memory_order_relaxed);
 		o->policy_drops += atomic_load_explicit(&c->policy_drops, memory_order_relaxed);
+		o->malformed += atomic_load_explicit(&c->malformed, memory_order_relaxed);
+		o->seq_exhausted += atomic_load_explicit(&c->seq_exhausted, memory_order_relaxed);
 	}
 }
 

@@ -40,9 +40,11 @@ enum esp_dir {
 struct esp_sa_counters {
 	_Atomic uint64_t bytes; /* inner bytes protected (out) or accepted (in) */
 	_Atomic uint64_t packets;
-	_Atomic uint64_t replay_drops; /* inbound: old or duplicate sequence number */
-	_Atomic uint64_t icv_fails;    /* inbound: integrity check failed */
-	_Atomic uint64_t policy_drops; /* inbound: inner packet outside the selectors */
+	_Atomic uint64_t replay_drops;	/* inbound: old or duplicate sequence number */
+	_Atomic uint64_t icv_fails;	/* inbound: integrity check failed */
+	_Atomic uint64_t policy_drops;	/* inbound: inner packet outside the selectors */
+	_Atomic uint64_t malformed;	/* inbound: bad length, padding or next header */
+	_Atomic uint64_t seq_exhausted; /* outbound: dropped, sequence number would cycle */
 };
 
 struct esp_sa_ctr_slot {
@@ -51,13 +53,17 @@ struct esp_sa_ctr_slot {
 
 /* A snapshot, summed over workers. */
 struct esp_sa_stats {
-	uint64_t bytes, packets, replay_drops, icv_fails, policy_drops;
+	uint64_t bytes, packets, replay_drops, icv_fails, policy_drops, malformed, seq_exhausted;
 };
+
+struct crypto_cipher;
+struct crypto_aead;
+struct crypto_integ;
 
 /*
  * One unidirectional ESP SA (a CHILD SA is an inbound and an outbound one).
- * Placeholder for now: encap/decap add the prepared crypto objects, the
- * tunnel addresses and the encapsulation ports.
+ * The crypto objects are keyed once by esp_sa_set_keys() (esp.h); the
+ * tunnel addresses and encapsulation ports belong to net/ and come later.
  */
 struct esp_sa {
 	uint32_t spi; /* host order; inbound: ours, outbound: the peer's */
@@ -68,6 +74,15 @@ struct esp_sa {
 	struct esp_replay *replay;   /* inbound only; written by one worker */
 	struct esp_seq seq;	     /* outbound only; written by one worker */
 	struct esp_sa_ctr_slot *ctr; /* [nworkers] */
+
+	/* Transforms (esp_sa_set_keys): a cipher + optional integrity, or an AEAD. */
+	uint16_t encr; /* ALG_ENCR_* (0 = not keyed yet) */
+	unsigned keybits;
+	uint16_t integ;			/* ALG_INTEG_* (0 for AEADs) */
+	uint8_t iv_len, icv_len, block; /* wire IV, ICV, padding alignment */
+	struct crypto_cipher *cipher;	/* AES-CBC */
+	struct crypto_aead *aead;	/* AES-GCM, ChaCha20-Poly1305, AES-GMAC */
+	struct crypto_integ *mac;	/* HMAC with AES-CBC */
 };
 
 /*

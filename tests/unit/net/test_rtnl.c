@@ -17,6 +17,7 @@
 
 #include "lib/err.h"
 #include "net/rtnl.h"
+#include "net/rtnl_int.h"
 #include "net/tun.h"
 #include "netns.h"
 
@@ -393,6 +394,46 @@ static void test_rtnl_rule(void **state)
 	}
 }
 
+static int stop_after_one(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_ERROR;
+}
+
+/*
+ * A dump bigger than one read, abandoned after its first message: the
+ * next requests must still get their own replies (the rest is drained).
+ */
+static void test_rtnl_big_dump_and_drain(void **state)
+{
+	enum { N = 300 };
+	static struct rtnl_addr a[N + 8];
+	union rtnl_req req;
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	struct rtnl_link l;
+	size_t n;
+
+	for (int i = 0; i < N; i++) {
+		char s[CIDR_STRLEN];
+		struct cidr c;
+
+		snprintf(s, sizeof(s), "10.%d.%d.1/24", 100 + i / 200, i % 200);
+		c = C(s);
+		assert_int_equal(rtnl_addr_add(&ctx.h, DEV, &c, NULL, 0), 0);
+	}
+	nlh = rtnl_req_start(&ctx.h, &req, RTM_GETADDR, NLM_F_DUMP);
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	assert_true(rtnl_talk(&ctx.h, nlh, stop_after_one, NULL) < 0);
+	assert_int_equal(rtnl_link_get(&ctx.h, DEV, &l), 0);
+	assert_string_equal(l.name, DEV);
+	assert_int_equal(rtnl_addr_dump(&ctx.h, AF_INET, l.ifindex, a, N + 8, &n), 0);
+	assert_int_equal(n, N);
+	/* Both families at once (family 0). */
+	assert_int_equal(rtnl_addr_dump(&ctx.h, 0, 0, a, N + 8, &n), 0);
+	assert_true(n >= N + 2); /* + 127.0.0.1 and ::1 on lo */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +444,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtnl_route_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtnl_route_v6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtnl_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rtnl_big_dump_and_drain, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
