@@ -39,8 +39,8 @@ __attribute__((format(printf, 5, 6))) static void tbad(struct vctx *v, const str
 	va_end(ap);
 	tpath(path, t, key);
 	/* A missing key has no line: point at the tunnel (its name) instead. */
-	cfg_diag_add(v->d, t->origin[f].line ? t->origin[f].line : t->origin[CFG_T_NAME].line,
-		     path, "%s", reason);
+	cfg_diag_add(v->d, t->origin[f].line ? t->origin[f].line : t->origin[CFG_T_NAME].line, path,
+		     "%s", reason);
 }
 
 /* Names of gateways and tunnels: the console's 1-20 letters, digits, '-', '_'. */
