@@ -65,40 +65,45 @@ enum alg_esn {
 };
 
 /* Largest sizes, for stack buffers. */
-#define ALG_MAX_KEY 36    /* AES-256 key + 4-byte salt (GCM/GMAC/ChaCha) */
-#define ALG_MAX_ICV 32    /* HMAC-SHA2-512-256 */
-#define ALG_MAX_IV 16     /* AES-CBC */
-#define ALG_MAX_BLOCK 16
-#define ALG_MAX_PRF 64    /* HMAC-SHA2-512 */
-#define ALG_MAX_DH_PUB 512 /* MODP 4096 */
+#define ALG_MAX_KEY	  36 /* AES-256 key + 4-byte salt (GCM/GMAC/ChaCha) */
+#define ALG_MAX_ICV	  32 /* HMAC-SHA2-512-256 */
+#define ALG_MAX_IV	  16 /* AES-CBC */
+#define ALG_MAX_BLOCK	  16
+#define ALG_MAX_PRF	  64  /* HMAC-SHA2-512 */
+#define ALG_MAX_DH_PUB	  512 /* MODP 4096 */
 #define ALG_MAX_DH_SECRET 512
 
-/* Encryption descriptions. keybits is the Key Length attribute (0 = fixed). */
+/*
+ * Encryption descriptions. keybits is the Key Length attribute (0 = fixed).
+ * Every *_name() returns a static string, never NULL: "NONE" for id 0,
+ * "UNKNOWN" for an id we do not implement.
+ */
 bool alg_encr_known(uint16_t id);
-bool alg_encr_is_aead(uint16_t id);          /* GCM, ChaCha20-Poly1305, GMAC */
+bool alg_encr_is_aead(uint16_t id); /* GCM, ChaCha20-Poly1305, GMAC */
 bool alg_encr_keybits_ok(uint16_t id, unsigned keybits);
 /* Key bytes to derive from KEYMAT, including the salt of AEADs (RFC 4106 8.1, RFC 5282). */
 size_t alg_encr_keymat_len(uint16_t id, unsigned keybits);
-size_t alg_encr_salt_len(uint16_t id);       /* 4 for GCM/GMAC/ChaCha, else 0 */
-size_t alg_encr_iv_len(uint16_t id);         /* bytes of IV on the wire */
-size_t alg_encr_block_len(uint16_t id);      /* padding alignment (1 for stream/AEAD... see RFC 4303 2.4) */
-size_t alg_encr_icv_len(uint16_t id);        /* AEAD ICV; 0 for non-AEAD */
+size_t alg_encr_salt_len(uint16_t id);	/* 4 for GCM/GMAC/ChaCha, else 0 */
+size_t alg_encr_iv_len(uint16_t id);	/* bytes of IV on the wire */
+size_t alg_encr_block_len(uint16_t id); /* padding alignment: 16 CBC, 4 AEAD (RFC 4303 2.4) */
+size_t alg_encr_icv_len(uint16_t id);	/* AEAD ICV; 0 for non-AEAD */
 /* "AES_CBC_256", "AES_GCM_16_128", "CHACHA20_POLY1305", "NULL_AUTH_AES_GMAC_256". */
 const char *alg_encr_name(uint16_t id, unsigned keybits);
 
 bool alg_integ_known(uint16_t id);
-size_t alg_integ_key_len(uint16_t id);       /* 20, 32, 48, 64 */
-size_t alg_integ_icv_len(uint16_t id);       /* truncated: 12, 16, 24, 32 */
-const char *alg_integ_name(uint16_t id);     /* "HMAC_SHA2_256_128" */
+size_t alg_integ_key_len(uint16_t id);	 /* 20, 32, 48, 64 */
+size_t alg_integ_icv_len(uint16_t id);	 /* truncated: 12, 16, 24, 32 */
+const char *alg_integ_name(uint16_t id); /* "HMAC_SHA2_256_128" */
 
 bool alg_prf_known(uint16_t id);
-size_t alg_prf_len(uint16_t id);             /* output and preferred key size */
-const char *alg_prf_name(uint16_t id);       /* "PRF_HMAC_SHA2_256" */
+size_t alg_prf_len(uint16_t id);       /* output and preferred key size */
+const char *alg_prf_name(uint16_t id); /* "PRF_HMAC_SHA2_256" */
 /* The PRF strongSwan pairs with an integrity algorithm in "aes256-sha256". */
 uint16_t alg_prf_for_integ(uint16_t integ);
 
 bool alg_dh_known(uint16_t id);
-size_t alg_dh_pub_len(uint16_t id);          /* KE payload data length */
-const char *alg_dh_name(uint16_t id);        /* "MODP_1024", "ECP_256", "CURVE_25519" */
+size_t alg_dh_pub_len(uint16_t id);    /* KE payload data length */
+size_t alg_dh_secret_len(uint16_t id); /* shared secret length (ECP: x only) */
+const char *alg_dh_name(uint16_t id);  /* "MODP_1024", "ECP_256", "CURVE_25519" */
 
 #endif

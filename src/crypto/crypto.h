@@ -45,8 +45,8 @@ void crypto_cipher_free(struct crypto_cipher *c);
  * nonce is salt || iv (8 bytes, sent on the wire).
  */
 struct crypto_aead;
-int crypto_aead_new(struct crypto_aead **out, uint16_t encr, unsigned keybits,
-		    const uint8_t *key, size_t keylen, bool encrypt);
+int crypto_aead_new(struct crypto_aead **out, uint16_t encr, unsigned keybits, const uint8_t *key,
+		    size_t keylen, bool encrypt);
 size_t crypto_aead_icv_len(const struct crypto_aead *a);
 /* Encrypts data[0..len) in place and writes the ICV to icv. */
 int crypto_aead_seal(struct crypto_aead *a, const uint8_t iv[static 8],
@@ -64,8 +64,7 @@ void crypto_aead_free(struct crypto_aead *a);
  * re-initialised per message.
  */
 struct crypto_integ;
-int crypto_integ_new(struct crypto_integ **out, uint16_t integ, const uint8_t *key,
-		     size_t keylen);
+int crypto_integ_new(struct crypto_integ **out, uint16_t integ, const uint8_t *key, size_t keylen);
 size_t crypto_integ_icv_len(const struct crypto_integ *i);
 int crypto_integ_compute(struct crypto_integ *i, const struct crypto_iov *iov, int niov,
 			 uint8_t *icv);
