@@ -78,7 +78,8 @@ int cfg_load_file(const char *path, struct cfg **out, struct cfg_diag *d)
 	int fd, r = IG_EIO;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 || fstat(fd, &st) != 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0 ||
+	    fstat(fd, &st) != 0) {
 		cfg_diag_add(d, 0, path, "cannot read: %s", strerror(errno));
 		goto out;
 	}
