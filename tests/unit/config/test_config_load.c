@@ -410,7 +410,7 @@ static void test_file_errors(void **state)
 	struct cfg *c = NULL;
 
 	cfg_diag_init(&d);
-	assert_int_equal(cfg_load_file("/nonexistent/ipsecgw.yaml", &c, &d), IG_EIO);
+	assert_int_equal(cfg_load_file("/nonexistent/ipsecgw.yaml", &c, &d), IG_EINVAL);
 	assert_string_equal(cfg_diag_msg(&d, 0),
 			    "/nonexistent/ipsecgw.yaml: cannot read: No such file or directory");
 	cfg_diag_free(&d);

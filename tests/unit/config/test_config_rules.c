@@ -105,6 +105,10 @@ static const struct {
 	{TUN "  - {name: t0, peer: 198.51.100.57, psk: password1, local-subnets: [10.0.0.0/8], "
 	     "remote-subnets: [192.168.0.0/24, 10.20.0.0/16]}",
 	 "tunnels[0].remote-subnets[1]: 10.20.0.0/16 overlaps local subnet 10.0.0.0/8"},
+	{TUN T0 "  - {name: t1, peer: 198.51.100.58, psk: password1, remote-subnets: "
+		"[10.9.0.0/16, 192.168.0.128/25]}",
+	 "tunnels[1].remote-subnets[1]: 192.168.0.128/25 overlaps tunnels[0].remote-subnets[0] "
+	 "192.168.0.0/24 and the local subnets overlap too; traffic could match either tunnel"},
 	/* Policy tunnels need subnets on both sides. */
 	{TUN "  - {name: t0, peer: 198.51.100.57, psk: password1}",
 	 "tunnels[0].remote-subnets: required for a policy-based tunnel (type: policy)"},
@@ -303,7 +307,7 @@ static void test_good_neighbours(void **state)
 		" remote-subnets: 10.0.0.0/8}",
 		TUN
 		"  - {name: a-b_C9, peer: \"%any\", psk: password1, remote-subnets: 10.0.0.0/8}\n"
-		"  - {name: b, peer: \"%any\", psk: password1, remote-subnets: 10.1.0.0/16}",
+		"  - {name: b, peer: \"%any\", psk: password1, remote-subnets: 172.16.0.0/12}",
 		TUN "  - {name: t0, peer: 198.51.100.57, psk: password1, type: route, "
 		    "local-tunnel-ip: 169.254.200.5/30}\n"
 		    "  - {name: t1, peer: 198.51.100.58, psk: password1, type: route, "
@@ -317,6 +321,17 @@ static void test_good_neighbours(void **state)
 		TUN "  - {name: t0, peer: 2001:db8::57, remote-id: user@example.com, "
 		    "local-id: \"keyid:#00ff\", psk: password1, remote-subnets: 2001:db8:1::/48}",
 		"gateway: {name: gw, bandwidth: 500 kbps}\nlog: debug",
+		/* Same remote subnet from different local subnets: no ambiguity. */
+		TUN
+		"  - {name: t0, peer: 198.51.100.57, psk: password1, local-subnets: 10.1.0.0/16, "
+		"remote-subnets: 10.9.0.0/16}\n"
+		"  - {name: t1, peer: 198.51.100.58, psk: password1, local-subnets: 10.2.0.0/16, "
+		"remote-subnets: 10.9.0.0/16}",
+		/* Route tunnels may overlap on purpose (primary and backup). */
+		TUN "  - {name: t0, peer: 198.51.100.57, psk: password1, type: route, "
+		    "local-tunnel-ip: 169.254.200.5/30, remote-subnets: 10.9.0.0/16}\n"
+		    "  - {name: t1, peer: 198.51.100.58, psk: password1, type: route, "
+		    "local-tunnel-ip: 169.254.200.9/30, remote-subnets: 10.9.0.0/16}",
 	};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
