@@ -28,6 +28,27 @@ static char *emit(const struct cfg *c)
 	return text;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_gateway_log(const struct cfg *a, const struct cfg *b)
+{
+	const struct cfg_gateway *g = &a->gateway, *h = &b->gateway;
+
+	if (!same_str(g->name, h->name) || !same_str(g->description, h->description) ||
+	    !addr_eq(&g->local_address, &h->local_address) ||
+	    !addr_eq(&g->public_ip, &h->public_ip) || g->bandwidth_bps != h->bandwidth_bps ||
+	    g->n_local_subnets != h->n_local_subnets)
+		return false;
+	for (size_t i = 0; i < g->n_local_subnets; i++)
+		if (!cidr_eq(&g->local_subnets[i], &h->local_subnets[i]))
+			return false;
+	return memcmp(a->log.subsys, b->log.subsys, sizeof(a->log.subsys)) == 0 &&
+	       a->log.level == b->log.level && a->log.keys == b->log.keys;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cfg *c = NULL, *again = NULL;
@@ -52,10 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "emitted YAML does not load: %s\n%s\n", cfg_diag_msg(&d, 0), t1);
 		abort();
 	}
-	if (again->n_tunnels != c->n_tunnels)
+	if (again->n_tunnels != c->n_tunnels || !same_gateway_log(c, again))
 		abort();
 	for (size_t i = 0; i < c->n_tunnels; i++)
-		if (!cfg_tunnel_equal(&c->tunnels[i], &again->tunnels[i]))
+		if (!cfg_tunnel_equal(&c->tunnels[i], &again->tunnels[i]) ||
+		    !same_str(c->tunnels[i].description, again->tunnels[i].description))
 			abort();
 	t2 = emit(again);
 	if (strcmp(t1, t2) != 0) {
