@@ -108,7 +108,10 @@ static int send_all(struct ctl_conn *c, const char *p, size_t n, long long deadl
 		if (w < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (w < 0) {
-			snprintf(err, errlen, "%s: sending the request: %s", c->path,
+			snprintf(err, errlen, "%s: %s: %s", c->path,
+				 errno == EPIPE || errno == ECONNRESET
+					 ? "ipsecgwd closed the connection"
+					 : "sending the request",
 				 strerror(errno));
 			return IG_EIO;
 		}
