@@ -43,12 +43,13 @@ struct fixture {
 	pthread_t thread;
 };
 
-static volatile int broken_shape;
+/* Set by the test thread, read by the loop thread: __atomic only. */
+static int broken_shape;
 
 /* Handler ctx: the fixture file to answer with. */
 static int h_fixture(void *ctx, json_t *args, json_t **result, char *err, size_t errlen)
 {
-	if (broken_shape) {
+	if (__atomic_load_n(&broken_shape, __ATOMIC_ACQUIRE)) {
 		*result = json_pack("[{s:i}]", "tunnel", 1);
 		return 0;
 	}
@@ -102,7 +103,7 @@ static int setup(void **state)
 
 	signal(SIGPIPE, SIG_IGN);
 	log_set_target(LOG_TO_NONE, NULL);
-	broken_shape = 0;
+	__atomic_store_n(&broken_shape, 0, __ATOMIC_RELEASE);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/ipsecgw-cli-XXXXXX");
 	if (!mkdtemp(f->dir) || pipe(f->stop_pipe) != 0)
 		return -1;
@@ -243,7 +244,7 @@ static void test_bad_daemons(void **state)
 }
 
 struct stream_state {
-	volatile int seen;
+	int seen; /* read by the emitter thread: __atomic only */
 	int lines;
 };
 
@@ -254,7 +255,7 @@ static int on_stream(void *ctx, json_t *msg)
 
 	st->lines++;
 	if (line && strcmp(line, "tunnel onprem: stream test") == 0) {
-		st->seen = 1;
+		__atomic_store_n(&st->seen, 1, __ATOMIC_RELEASE);
 		return 1;
 	}
 	return 0;
@@ -265,7 +266,7 @@ static void *emitter(void *arg)
 	struct stream_state *st = arg;
 
 	/* Until the client has seen one: it may not be following yet. */
-	for (int i = 0; i < 500 && !st->seen; i++) {
+	for (int i = 0; i < 500 && !__atomic_load_n(&st->seen, __ATOMIC_ACQUIRE); i++) {
 		log_info(LS_IKE, "tunnel %s: stream test", "onprem");
 		usleep(10000);
 	}
@@ -285,7 +286,7 @@ static void test_stream(void **state)
 		ctl_stream(f->path, "log-follow", NULL, on_stream, &st, &stop, err, sizeof(err)),
 		0);
 	pthread_join(t, NULL);
-	assert_true(st.seen);
+	assert_true(__atomic_load_n(&st.seen, __ATOMIC_ACQUIRE));
 	/* A stream request the daemon refuses is an error before any line. */
 	assert_int_equal(ctl_stream(f->path, "nope", NULL, on_stream, &st, &stop, err, sizeof(err)),
 			 IG_ESTATE);
@@ -426,11 +427,11 @@ static void test_commands_actions(void **state)
 		   "");
 	expect_cmd(f, cli_cmd_log, "log level ike loud", CLI_FAIL, "",
 		   "ipsecgw: log-level: unknown level 'loud' (one of error, warn, info, debug)\n");
-	broken_shape = 1;
+	__atomic_store_n(&broken_shape, 1, __ATOMIC_RELEASE);
 	expect_cmd(f, cli_cmd_show, "show ike-sa", CLI_FAIL, "",
 		   "ipsecgw: unexpected reply from ipsecgwd to 'show-ike-sa': [0].tunnel: "
 		   "expected a string, got an integer\n");
-	broken_shape = 0;
+	__atomic_store_n(&broken_shape, 0, __ATOMIC_RELEASE);
 	/* No daemon at all. */
 	{
 		struct cli_opts o = {.socket_path = "/nonexistent/ipsecgw.sock"};
