@@ -137,6 +137,13 @@ static int teardown(void **state)
 	event_base_free(f->base);
 	close(f->stop_pipe[0]);
 	close(f->stop_pipe[1]);
+	/* What a failed test may leave behind. */
+	{
+		char p[200];
+
+		snprintf(p, sizeof(p), "%s/fake.sock", f->dir);
+		unlink(p);
+	}
 	rmdir(f->dir);
 	free(f);
 	log_set_all(LL_INFO);

@@ -113,6 +113,14 @@ static int teardown(void **state)
 
 	ctl_server_free(f->s);
 	event_base_free(f->base);
+	/* What a failed test may leave behind. */
+	{
+		char p[200];
+
+		snprintf(p, sizeof(p), "%s/file", f->dir);
+		unlink(p);
+		unlink(f->path);
+	}
 	rmdir(f->rundir);
 	rmdir(f->dir);
 	free(f);
