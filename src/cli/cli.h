@@ -8,6 +8,10 @@
 #ifndef IPSECGW_CLI_CLI_H
 #define IPSECGW_CLI_CLI_H
 
+#include <stdbool.h>
+
+#include <jansson.h>
+
 enum {
 	CLI_OK = 0,
 	CLI_FAIL = 1,
@@ -27,5 +31,24 @@ struct cli_cmd {
 
 /* Commands, one file each. */
 int cli_cmd_check(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_status(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_show(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_up(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_down(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_reload(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_log(const struct cli_opts *o, int argc, char **argv);
+
+/* Shared by the commands that talk to the daemon (cmd_util.c). */
+bool cli_is_help(const char *arg);
+/*
+ * Sends cmd with args (borrowed, may be NULL) to the daemon at
+ * o->socket_path. CLI_OK with *result (a new reference), or CLI_FAIL after
+ * printing "ipsecgw: <why>" on stderr.
+ */
+int cli_request(const struct cli_opts *o, const char *cmd, json_t *args, json_t **result);
+/* Prints v as indented JSON on stdout: CLI_OK or CLI_FAIL. */
+int cli_print_json(const json_t *v);
+/* Prints text from a renderer, or "unexpected reply" with err: CLI_OK or CLI_FAIL. */
+int cli_print_rendered(char *text, const char *cmd, const char *err);
 
 #endif

@@ -10,9 +10,20 @@
 #include "ipsecgw_build.h"
 
 static const struct cli_cmd commands[] = {
-	{ "check", cli_cmd_check, "check [CONFIG]",
-	  "validate a config file (default " IPSECGW_DEFAULT_CONFIG
-	  "); exit 1 listing every problem" },
+	{"status", cli_cmd_status, "status [--json]",
+	 "daemon overview: uptime, listening addresses, tunnel and SA counts"},
+	{"show", cli_cmd_show, "show WHAT [--json]",
+	 "WHAT: tunnels | ike-sa | ipsec-sa (VyOS 'show vpn' layouts)"},
+	{"up", cli_cmd_up, "up TUNNEL", "bring a tunnel up (start its IKE SA)"},
+	{"down", cli_cmd_down, "down TUNNEL", "take a tunnel down (delete its SAs)"},
+	{"reload", cli_cmd_reload, "reload",
+	 "re-read the config; untouched tunnels keep their SAs"},
+	{"log", cli_cmd_log, "log level [SUBSYS LEVEL]",
+	 "show or set log levels ('all' sets every subsystem)"},
+	{"log", cli_cmd_log, "log --follow", "print the daemon's log until interrupted"},
+	{"check", cli_cmd_check, "check [CONFIG]",
+	 "validate a config file (default " IPSECGW_DEFAULT_CONFIG
+	 "); exit 1 listing every problem"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -24,17 +35,17 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-26s %s\n", commands[i].usage, commands[i].help);
-	fprintf(f, "\noptions:\n"
-		   "  --socket PATH              control socket (default " IPSECGW_DEFAULT_SOCKET
-		   ")\n"
-		   "  --help                     this text; 'ipsecgw COMMAND --help' for one command\n"
-		   "  --version                  print the version\n\n"
-		   "exit status: 0 ok, 1 the request failed, 2 usage error\n");
+	fprintf(f,
+		"\noptions:\n"
+		"  --socket PATH              control socket (default " IPSECGW_DEFAULT_SOCKET ")\n"
+		"  --help                     this text; 'ipsecgw COMMAND --help' for one command\n"
+		"  --version                  print the version\n\n"
+		"exit status: 0 ok, 1 the request failed, 2 usage error\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct cli_opts o = { .socket_path = IPSECGW_DEFAULT_SOCKET };
+	struct cli_opts o = {.socket_path = IPSECGW_DEFAULT_SOCKET};
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -63,7 +74,11 @@ int main(int argc, char **argv)
 			continue;
 		if (i + 1 < argc &&
 		    (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0)) {
-			printf("usage: ipsecgw %s\n  %s\n", commands[c].usage, commands[c].help);
+			/* A command may have several table rows (log level, log --follow). */
+			for (size_t d = c; d < NCOMMANDS; d++)
+				if (strcmp(argv[i], commands[d].name) == 0)
+					printf("usage: ipsecgw %s\n  %s\n", commands[d].usage,
+					       commands[d].help);
 			return CLI_OK;
 		}
 		return commands[c].fn(&o, argc - i, argv + i);

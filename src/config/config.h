@@ -52,10 +52,9 @@ void cfg_diag_add(struct cfg_diag *d, uint32_t line, const char *path, const cha
 
 /*
  * Loads a file. Returns 0 only if there were no problems; otherwise
- * IG_EINVAL (IG_EIO if the file cannot be read, IG_ENOMEM) with *out NULL
- * and every problem in d. Also refuses a file that holds pre-shared keys and
- * is readable by group/other. Relative psk-file paths are relative to the
- * file's directory.
+ * IG_EINVAL (also when the file cannot be read; IG_ENOMEM only when memory
+ * ran out) with *out NULL and every problem in d. Also refuses a file that holds pre-shared keys
+ * and is readable by group/other. Relative psk-file paths are relative to the file's directory.
  */
 int cfg_load_file(const char *path, struct cfg **out, struct cfg_diag *d);
 /*

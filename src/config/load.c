@@ -75,10 +75,11 @@ int cfg_load_file(const char *path, struct cfg **out, struct cfg_diag *d)
 	bool inline_psk = false;
 	size_t len = 0;
 	ssize_t n;
-	int fd, r = IG_EIO;
+	int fd, r = IG_EINVAL;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 || fstat(fd, &st) != 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0 ||
+	    fstat(fd, &st) != 0) {
 		cfg_diag_add(d, 0, path, "cannot read: %s", strerror(errno));
 		goto out;
 	}

@@ -39,8 +39,8 @@ __attribute__((format(printf, 5, 6))) static void tbad(struct vctx *v, const str
 	va_end(ap);
 	tpath(path, t, key);
 	/* A missing key has no line: point at the tunnel (its name) instead. */
-	cfg_diag_add(v->d, t->origin[f].line ? t->origin[f].line : t->origin[CFG_T_NAME].line,
-		     path, "%s", reason);
+	cfg_diag_add(v->d, t->origin[f].line ? t->origin[f].line : t->origin[CFG_T_NAME].line, path,
+		     "%s", reason);
 }
 
 /* Names of gateways and tunnels: the console's 1-20 letters, digits, '-', '_'. */
@@ -283,6 +283,51 @@ static bool good_tunnel_ip(const struct cfg_tunnel *t)
 	       c->a.family == AF_INET && c->plen == 30;
 }
 
+static bool any_overlap(const struct cidr *a, size_t na, const struct cidr *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (cidr_overlap(&a[i], &b[j]))
+				return true;
+	return false;
+}
+
+static bool subnets_ok(const struct cfg_tunnel *t)
+{
+	return t->type == CFG_TYPE_POLICY && ok(&t->origin[CFG_T_TYPE]) &&
+	       ok(&t->origin[CFG_T_LOCAL_SUBNETS]) && ok(&t->origin[CFG_T_REMOTE_SUBNETS]);
+}
+
+/*
+ * Two policy tunnels whose selectors overlap on both sides would both claim
+ * the same packets (RFC 4301 4.4.1: the SPD must be unambiguous). Route
+ * tunnels may overlap on purpose (primary and backup, guide section 1.4).
+ */
+static void check_policy_overlap(struct vctx *v, const struct cfg_tunnel *t,
+				 const struct cfg_tunnel *u)
+{
+	char a[CIDR_STRLEN], b[CIDR_STRLEN], key[CFG_PATH_MAX];
+
+	if (!subnets_ok(t) || !subnets_ok(u) ||
+	    !any_overlap(t->local_subnets, t->n_local_subnets, u->local_subnets,
+			 u->n_local_subnets))
+		return;
+	for (size_t i = 0; i < t->n_remote_subnets; i++) {
+		for (size_t j = 0; j < u->n_remote_subnets; j++) {
+			if (!cidr_overlap(&t->remote_subnets[i], &u->remote_subnets[j]))
+				continue;
+			snprintf(key, sizeof(key), "remote-subnets[%zu]", i);
+			tbad(v, t, CFG_T_REMOTE_SUBNETS, key,
+			     "%s overlaps tunnels[%zu].remote-subnets[%zu] %s and the local "
+			     "subnets "
+			     "overlap too; traffic could match either tunnel",
+			     cidr_format(&t->remote_subnets[i], a, sizeof(a)), u->index, j,
+			     cidr_format(&u->remote_subnets[j], b, sizeof(b)));
+			return;
+		}
+	}
+}
+
 /* Uniqueness across tunnels: names, peers, tunnel IPs and their /30s, interfaces. */
 static void check_unique(struct vctx *v, const struct cfg_tunnel *t, const struct cfg_tunnel *u)
 {
@@ -322,7 +367,9 @@ void cfg_validate(const struct cfg *c, struct cfg_diag *d)
 			continue;
 		check_tunnel(&v, &c->tunnels[i]);
 		for (size_t j = 0; j < i; j++)
-			if (!c->tunnels[j].unusable)
+			if (!c->tunnels[j].unusable) {
 				check_unique(&v, &c->tunnels[i], &c->tunnels[j]);
+				check_policy_overlap(&v, &c->tunnels[i], &c->tunnels[j]);
+			}
 	}
 }

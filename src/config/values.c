@@ -328,7 +328,9 @@ int cfg_read_psk_file(const char *path, const char *basedir, struct secret **out
 	else
 		snprintf(full, sizeof(full), "%s", path);
 	cfg_show(full, shown, sizeof(shown));
-	if ((fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 || fstat(fd, &st) != 0) {
+	/* O_NONBLOCK: a FIFO named here must not hang the load (it is refused below). */
+	if ((fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0 ||
+	    fstat(fd, &st) != 0) {
 		snprintf(err, errlen, "cannot read %s: %s", shown, strerror(errno));
 		goto out;
 	}

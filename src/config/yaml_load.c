@@ -158,15 +158,6 @@ static uint32_t line_of(const yaml_node_t *n)
 	return n ? (uint32_t)n->start_mark.line + 1 : 0;
 }
 
-static const char *type_of(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SEQUENCE_NODE: return "a list";
-	case YAML_MAPPING_NODE: return "a mapping";
-	default: return "a string";
-	}
-}
-
 static bool is_null(const yaml_node_t *n)
 {
 	const char *s = (const char *)n->data.scalar.value;
@@ -174,6 +165,17 @@ static bool is_null(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	       (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
 		!strcmp(s, "NULL"));
+}
+
+static const char *type_of(const yaml_node_t *n)
+{
+	if (is_null(n))
+		return "nothing";
+	switch (n->type) {
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE: return "a mapping";
+	default: return "a string";
+	}
 }
 
 /* The node at idx, consumed once: a second visit means an alias. */
@@ -311,20 +313,26 @@ static int split(struct ld *ld, void *base, const struct key *k, const char *tex
 	char *copy = strdup(text), *p, *save = NULL, *tok;
 	int r = 0, bad = 0;
 
-	if (!copy)
+	if (!copy) {
+		ld->d->oom = true;
 		return IG_ENOMEM;
+	}
 	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
 		char ip[CFG_PATH_MAX];
 
 		trim(&tok);
 		idx(ip, path, *count);
 		if (*count >= MAX_LIST) {
-			cfg_diag_add(ld->d, line, path, "more than %d entries", MAX_LIST);
+			if (*count == MAX_LIST) /* once per list */
+				cfg_diag_add(ld->d, line, path, "more than %d entries", MAX_LIST);
+			(*count)++;
 			bad = 1;
 			break;
 		}
 		if ((r = fn(ld, base, k, (*count)++, tok, ip, line)) != 0)
 			bad = 1;
+		if (r == IG_ENOMEM)
+			ld->d->oom = true;
 	}
 	free(copy);
 	return bad ? IG_EINVAL : 0;
@@ -469,6 +477,7 @@ static void walk_map(struct ld *ld, yaml_node_t *n, const char *path, void *base
 		const char *key;
 		char kp[CFG_PATH_MAX];
 		size_t i;
+		int r = 0;
 
 		if (!kn)
 			continue;
@@ -494,8 +503,10 @@ static void walk_map(struct ld *ld, yaml_node_t *n, const char *path, void *base
 		seen[i - 1] = line_of(kn);
 		origin[k->field].set = true;
 		origin[k->field].line = line_of(kn);
-		if (!(vn = take(ld, p->value, kp)) || value(ld, base, k, vn, kp, origin) != 0)
+		if (!(vn = take(ld, p->value, kp)) || (r = value(ld, base, k, vn, kp, origin)) != 0)
 			origin[k->field].bad = true;
+		if (vn && r == IG_ENOMEM)
+			ld->d->oom = true; /* the load fails even without a message */
 	}
 }
 
@@ -629,11 +640,15 @@ static int value(struct ld *ld, void *base, const struct key *k, yaml_node_t *n,
 static void load_tunnel(struct ld *ld, yaml_node_t *n, const char *path, struct cfg_tunnel *t)
 {
 	char err[512], fp[CFG_PATH_MAX];
+	int r;
 
 	walk_map(ld, n, path, t, t->origin, &tunnel_table);
 	if (!t->psk_file || t->origin[CFG_T_PSK].set)
 		return; /* both at once is validate.c's to report */
-	if (cfg_read_psk_file(t->psk_file, ld->basedir, &t->psk, err, sizeof(err)) != 0) {
+	err[0] = '\0';
+	if ((r = cfg_read_psk_file(t->psk_file, ld->basedir, &t->psk, err, sizeof(err))) != 0) {
+		if (r == IG_ENOMEM)
+			ld->d->oom = true;
 		sub(fp, path, "psk-file");
 		cfg_diag_add(ld->d, t->origin[CFG_T_PSK_FILE].line, fp, "%s", err);
 		t->origin[CFG_T_PSK_FILE].bad = true;
@@ -657,8 +672,12 @@ static void load_tunnels(struct ld *ld, yaml_node_t *n)
 			     MAX_TUNNELS);
 		return;
 	}
-	if (count == 0 || !(ld->c->tunnels = calloc(count, sizeof(struct cfg_tunnel))))
+	if (count == 0)
 		return;
+	if (!(ld->c->tunnels = calloc(count, sizeof(struct cfg_tunnel)))) {
+		ld->d->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < count; i++) {
 		struct cfg_tunnel *t = &ld->c->tunnels[i];
 		char path[CFG_PATH_MAX];
