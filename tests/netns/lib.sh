@@ -27,6 +27,27 @@ T_STEP=0
 
 log() { echo "# $*"; }
 
+# Removes the namespaces and processes made so far (to build a fresh
+# topology within one test); cleanup() does the same at exit.
+topo_teardown() {
+	local pid ns
+	for pid in "${T_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${T_PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$pid" 2>/dev/null
+	done
+	for ns in "${T_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	T_PIDS=()
+	T_NS=()
+}
+
 cleanup() {
 	local pid ns
 	for pid in "${T_PIDS[@]}"; do

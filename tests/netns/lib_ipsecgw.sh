@@ -1,0 +1,174 @@
+# shellcheck shell=bash
+# Helpers for scenarios that run ipsecgwd against strongSwan (lib.sh first).
+#
+# Roles in the guide's topology (lib.sh):
+#   cloud:  $CGW, 203.0.113.7, subnet 192.168.25.0/24, ID 203.0.113.7
+#   onprem: $OPGW, 192.168.0.123 behind the NAT (198.51.100.57),
+#           subnets 192.168.0.0/24 and 10.0.2.0/24, ID 198.51.100.57 (its
+#           public address, as the guide's VyOS sets it)
+
+BUILD=${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+PSK=${PSK:-"8 to 40 characters"}
+
+# Lets the NAT forward IKE/NAT-T to the on-prem gateway, so the cloud side
+# can initiate toward a peer behind NAT.
+nat_forward() {
+	nsx $NAT iptables -t nat -A PREROUTING -i wan0 -p udp --dport 500 -j DNAT --to-destination 192.168.0.123:500
+	nsx $NAT iptables -t nat -A PREROUTING -i wan0 -p udp --dport 4500 -j DNAT --to-destination 192.168.0.123:4500
+}
+
+# The address/ID/subnets of a role: role_vars cloud|onprem sets R_*.
+role_vars() {
+	if [ "$1" = cloud ]; then
+		R_NS=$CGW R_ADDR=203.0.113.7 R_ID=203.0.113.7 R_NETS="192.168.25.0/24"
+		R_PEER=198.51.100.57 R_PEER_ID=198.51.100.57 R_PEER_NETS="192.168.0.0/24,10.0.2.0/24"
+		R_PUBLIC=203.0.113.7
+	else
+		R_NS=$OPGW R_ADDR=192.168.0.123 R_ID=198.51.100.57 R_NETS="192.168.0.0/24,10.0.2.0/24"
+		R_PEER=203.0.113.7 R_PEER_ID=203.0.113.7 R_PEER_NETS="192.168.25.0/24"
+		R_PUBLIC=198.51.100.57
+	fi
+	if [ "${TOPO_V6:-0}" = 1 ]; then
+		if [ "$1" = cloud ]; then
+			R_ADDR=2001:db8:c::7 R_ID=2001:db8:c::7 R_PUBLIC=2001:db8:c::7
+			R_PEER=2001:db8:0:123::123 R_PEER_ID=2001:db8:0:123::123
+		else
+			R_ADDR=2001:db8:0:123::123 R_ID=2001:db8:0:123::123 R_PUBLIC=2001:db8:0:123::123
+			R_PEER=2001:db8:c::7 R_PEER_ID=2001:db8:c::7
+		fi
+	fi
+}
+
+# ipsecgw's YAML for a role. Optional env: IG_IKE, IG_ESP (proposal lists),
+# IG_TYPE (policy|route), IG_START (initiate|respond), IG_PSK, IG_EXTRA.
+ig_config() { # role dir
+	local role=$1 dir=$2 tip
+	role_vars "$role"
+	if [ "$role" = cloud ]; then tip=169.254.200.5/30; else tip=169.254.200.6/30; fi
+	mkdir -p "$dir"
+	{
+		echo "gateway:"
+		echo "  name: ig-$role"
+		echo "  local-address: $R_ADDR"
+		echo "  public-ip: $R_PUBLIC"
+		echo "  local-subnets: [${R_NETS}]"
+		echo "log: { level: debug }"
+		echo "tunnels:"
+		echo "  - name: peer"
+		echo "    peer: $R_PEER"
+		echo "    remote-id: $R_PEER_ID"
+		echo "    psk: \"${IG_PSK:-$PSK}\""
+		echo "    type: ${IG_TYPE:-policy}"
+		if [ "${IG_TYPE:-policy}" = route ]; then
+			echo "    local-tunnel-ip: $tip"
+		else
+			echo "    remote-subnets: [${R_PEER_NETS}]"
+		fi
+		echo "    ike: { proposals: [${IG_IKE:-aes256-sha256-modp1024}] }"
+		echo "    esp: { proposals: [${IG_ESP:-aes256-sha256-modp1024}] }"
+		echo "    dpd: { interval: 15, timeout: 60, action: restart }"
+		echo "    start: ${IG_START:-respond}"
+		[ -n "${IG_EXTRA:-}" ] && echo "$IG_EXTRA"
+	} >"$dir/ipsecgw.yaml"
+	chmod 600 "$dir/ipsecgw.yaml"
+}
+
+ig_start() { # role dir
+	local role=$1 dir=$2 i
+	role_vars "$role"
+	ip netns exec "$R_NS" "$BUILD/ipsecgwd" --config "$dir/ipsecgw.yaml" --socket "$dir/ctl.sock" \
+		--foreground --log-level debug >"$dir/ipsecgwd.log" 2>&1 &
+	T_PIDS+=($!)
+	echo $! >"$dir/ipsecgwd.pid"
+	for i in $(seq 1 50); do
+		[ -S "$dir/ctl.sock" ] && return 0
+		kill -0 "$(cat "$dir/ipsecgwd.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# ipsecgwd did not start:"
+	sed 's/^/#   /' "$dir/ipsecgwd.log"
+	return 1
+}
+
+ig() { # dir args...
+	local dir=$1
+	shift
+	"$BUILD/ipsecgw" --socket "$dir/ctl.sock" "$@"
+}
+
+ig_alive() { kill -0 "$(cat "$1/ipsecgwd.pid")" 2>/dev/null; }
+
+# strongSwan's swanctl.conf for a role. Optional env: SW_IKE, SW_ESP,
+# SW_TS_ANY=1 (0.0.0.0/0 selectors, route-based like VyOS' VTI), SW_PSK.
+sw_config() { # role dir
+	local role=$1 dir=$2 lts rts
+	role_vars "$role"
+	lts=$R_NETS rts=$R_PEER_NETS
+	if [ "${SW_TS_ANY:-0}" = 1 ]; then lts=0.0.0.0/0 rts=0.0.0.0/0; fi
+	mkdir -p "$dir"
+	cat >"$dir/swanctl.conf" <<EOT
+connections {
+  peer {
+    version = 2
+    local_addrs = $R_ADDR
+    remote_addrs = $R_PEER
+    proposals = ${SW_IKE:-aes256-sha256-modp1024}
+    dpd_delay = 15s
+    rekey_time = 0
+    reauth_time = 0
+    local {
+      auth = psk
+      id = $R_ID
+    }
+    remote {
+      auth = psk
+      id = $R_PEER_ID
+    }
+    children {
+      net {
+        local_ts = $lts
+        remote_ts = $rts
+        esp_proposals = ${SW_ESP:-aes256-sha256-modp1024}
+        rekey_time = 0
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-1 {
+    id-1 = $R_ID
+    id-2 = $R_PEER_ID
+    secret = "${SW_PSK:-$PSK}"
+  }
+}
+EOT
+}
+
+# Waits until ipsecgw shows an established IKE SA with a CHILD SA.
+ig_wait_up() { # dir seconds
+	local dir=$1 t=${2:-20} i
+	for i in $(seq 1 $((t * 5))); do
+		if ig "$dir" show ipsec-sa --json 2>/dev/null | python3 -c \
+			'import json,sys; a=json.load(sys.stdin); sys.exit(0 if any(c.get("state")=="installed" for c in a) else 1)'; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# Compares ipsecgw's SAs with strongSwan's: same SPIs, same algorithms.
+compare_sas() { # igdir swdir
+	ig "$1" show ike-sa --json >"$1/ike.json" 2>"$1/ike.err" &&
+		ig "$1" show ipsec-sa --json >"$1/ipsec.json" 2>>"$1/ike.err" &&
+		swanctl_ "$2" --list-sas >"$2/sas.txt" 2>&1 &&
+		python3 "$(dirname "${BASH_SOURCE[0]}")/compare_sas.py" "$1/ike.json" "$1/ipsec.json" "$2/sas.txt"
+}
+
+dump_logs() { # igdir swdir
+	echo "# --- ipsecgwd log ($1)"
+	tail -40 "$1/ipsecgwd.log" 2>/dev/null | sed 's/^/#   /'
+	echo "# --- charon log ($2)"
+	tail -40 "$2/charon.log" 2>/dev/null | sed 's/^/#   /'
+}
