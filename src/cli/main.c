@@ -59,6 +59,9 @@ int main(int argc, char **argv)
 			o.socket_path = argv[++i];
 		} else if (strncmp(argv[i], "--socket=", 9) == 0) {
 			o.socket_path = argv[i] + 9;
+		} else if (strcmp(argv[i], "--socket") == 0) {
+			fprintf(stderr, "ipsecgw: option '--socket' needs a PATH\n");
+			return CLI_USAGE;
 		} else {
 			fprintf(stderr, "ipsecgw: unknown option '%s'\n", argv[i]);
 			usage(stderr);
