@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "lib/log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,6 +27,12 @@ static enum log_level levels[LS_COUNT] = {
 static bool keys_allowed;
 static enum log_target target = LOG_TO_STDERR;
 
+/*
+ * Data-path workers log from their own threads: the listener table and the
+ * calls into it are serialised, so a listener removed by
+ * log_remove_listener() is never called afterwards. Listeners must not log.
+ */
+static pthread_mutex_t listeners_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	log_listener_fn fn;
 	void *ctx;
@@ -108,20 +115,27 @@ void log_set_target(enum log_target t, const char *ident)
 
 int log_add_listener(log_listener_fn fn, void *ctx)
 {
+	int r = IG_ENOSPC;
+
+	pthread_mutex_lock(&listeners_lock);
 	for (int i = 0; i < LOG_MAX_LISTENERS; i++)
 		if (!listeners[i].fn) {
 			listeners[i].fn = fn;
 			listeners[i].ctx = ctx;
-			return 0;
+			r = 0;
+			break;
 		}
-	return IG_ENOSPC;
+	pthread_mutex_unlock(&listeners_lock);
+	return r;
 }
 
 void log_remove_listener(log_listener_fn fn, void *ctx)
 {
+	pthread_mutex_lock(&listeners_lock);
 	for (int i = 0; i < LOG_MAX_LISTENERS; i++)
 		if (listeners[i].fn == fn && listeners[i].ctx == ctx)
 			listeners[i].fn = NULL;
+	pthread_mutex_unlock(&listeners_lock);
 }
 
 static int syslog_prio(enum log_level l)
@@ -157,9 +171,11 @@ void log_vmsg(enum log_subsys s, enum log_level l, const char *fmt, va_list ap)
 	} else if (target == LOG_TO_SYSLOG) {
 		syslog(syslog_prio(l), "%s", line);
 	}
+	pthread_mutex_lock(&listeners_lock);
 	for (int i = 0; i < LOG_MAX_LISTENERS; i++)
 		if (listeners[i].fn)
 			listeners[i].fn(listeners[i].ctx, s, l, line);
+	pthread_mutex_unlock(&listeners_lock);
 }
 
 void log_msg(enum log_subsys s, enum log_level l, const char *fmt, ...)
