@@ -77,7 +77,7 @@ static void collect_cb(void *ctx, const struct ike_sa_status *s, const struct ik
 		       size_t n)
 {
 	struct collect *cc = ctx;
-	char a[ADDR_STRLEN], h[20];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], h[20];
 
 	if (cc->tunnel && strcmp(cc->tunnel, s->tunnel) != 0)
 		return;
@@ -91,7 +91,7 @@ static void collect_cb(void *ctx, const struct ike_sa_status *s, const struct ik
 				      s->tunnel, "state", s->state, "version", (int)s->version,
 				      "local_addr", addr_format(&s->local.addr, a, sizeof(a)),
 				      "local_port", (int)s->local.port, "local_id", s->local_id,
-				      "remote_addr", addr_format(&s->remote.addr, a, sizeof(a)),
+				      "remote_addr", addr_format(&s->remote.addr, b, sizeof(b)),
 				      "remote_port", (int)s->remote.port, "remote_id", s->remote_id);
 
 		json_object_set_new(o, "encryption", json_string(s->encryption));
@@ -114,7 +114,8 @@ static void collect_cb(void *ctx, const struct ike_sa_status *s, const struct ik
 		json_t *o = json_object();
 
 		json_object_set_new(o, "tunnel", json_string(c[i].tunnel));
-		json_object_set_new(o, "child", json_integer(c[i].child));
+		/* strongSwan's CHILD SA name: the connection and its serial. */
+		json_object_set_new(o, "child", json_sprintf("%s{%u}", c[i].tunnel, c[i].child));
 		json_object_set_new(o, "state", json_string(c[i].state));
 		json_object_set_new(o, "mode", json_string(c[i].transport ? "transport" : "tunnel"));
 		json_object_set_new(o, "encap", json_boolean(c[i].encap));

@@ -46,6 +46,16 @@ scenario() { # name ig-role initiator(ig|sw)
 		sed 's/^/#   /' "$igdir/compare.txt"
 		sed 's/^/#   /' "$swdir/sas.txt"
 	fi
+	role_vars "$igrole"
+	check "$name: remote address is the peer's ($R_PEER)" grep -q "\"remote_addr\": \"$R_PEER\"" "$igdir/ike.json"
+	# The text tables validate the JSON shapes the daemon returns.
+	if ig "$igdir" status >"$igdir/text.txt" 2>&1 && ig "$igdir" show tunnels >>"$igdir/text.txt" 2>&1 &&
+		ig "$igdir" show ike-sa >>"$igdir/text.txt" 2>&1 && ig "$igdir" show ipsec-sa >>"$igdir/text.txt" 2>&1; then
+		pass "$name: status and show tables render"
+	else
+		fail "$name: status and show tables render"
+		sed 's/^/#   /' "$igdir/text.txt"
+	fi
 	if [ "${CHECK_NAT:-}" != "" ]; then
 		check "$name: NAT-T on 4500" sh -c "grep -q '\"nat_t\": true' '$igdir/ike.json'"
 	fi
