@@ -11,6 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -297,6 +301,44 @@ static void test_bad_table(void **state)
 	}
 }
 
+/*
+ * The same table through the real CLI, as an operator runs it: each bad
+ * config in a 0600 file, `ipsecgw check FILE` exits 1 and prints exactly
+ * the expected line. IPSECGW_CLI is set by tests/meson.build.
+ */
+static void test_bad_table_cli(void **state)
+{
+	const char *cli = getenv("IPSECGW_CLI");
+
+	if (!cli)
+		fail_msg("IPSECGW_CLI is not set: run through meson test");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[] = "/tmp/ipsecgw-check-XXXXXX", cmd[512], line[1024];
+		bool found = false;
+		FILE *p;
+		int fd, st;
+
+		/* Rows that test the YAML parser on raw bytes are C-level only. */
+		if (memchr(bad[i].yaml, '\0', strlen(bad[i].yaml)))
+			continue;
+		assert_true((fd = mkstemp(path)) >= 0);
+		assert_int_equal(write(fd, bad[i].yaml, strlen(bad[i].yaml)),
+				 (ssize_t)strlen(bad[i].yaml));
+		close(fd);
+		snprintf(cmd, sizeof(cmd), "'%s' check '%s' 2>&1", cli, path);
+		assert_non_null(p = popen(cmd, "r"));
+		while (fgets(line, sizeof(line), p)) {
+			line[strcspn(line, "\n")] = '\0';
+			found |= strcmp(line, bad[i].msg) == 0;
+		}
+		st = pclose(p);
+		unlink(path);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 1 || !found)
+			fail_msg("row %zu: exit %d, line '%s' %s", i, WEXITSTATUS(st), bad[i].msg,
+				 found ? "found" : "missing");
+	}
+}
+
 /* The same rules pass when the value is right: the table's rows are not vacuous. */
 static void test_good_neighbours(void **state)
 {
@@ -430,6 +472,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_bad_table_cli),
 		cmocka_unit_test(test_good_neighbours),
 		cmocka_unit_test(test_all_problems_at_once),
 		cmocka_unit_test(test_many_problems_capped),
