@@ -26,6 +26,7 @@
 
 #define RING_SLOTS_TOTAL 256 /* per consumer, split over its producers */
 #define BATCHES_PER_WAKE 4   /* batches read from one source before the next */
+#define DP_SOCK_BUF	 (4 << 20)
 
 static uint64_t now_ns(void)
 {
@@ -552,6 +553,21 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Room for bursts: a batch of 64 full-size datagrams is ~180 KB of kernel
+ * memory, about the default buffer. FORCE needs CAP_NET_ADMIN, which the
+ * daemon keeps; without it the plain option (capped by rmem_max) is used.
+ */
+static void grow_buffers(int fd)
+{
+	int sz = DP_SOCK_BUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
 static int ep_add(struct dp_worker *w, int fd, struct dp_tag *tag)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
@@ -581,6 +597,7 @@ static int worker_init(struct esp_dp *dp, struct dp_worker *w, unsigned id, uint
 		return IG_EIO;
 	}
 	setsockopt(w->hdr4_fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one));
+	grow_buffers(w->hdr4_fd);
 	if (!(w->mem = aligned_alloc(64, (size_t)DP_BATCH * (DP_BUF_SIZE + DP_ICMP_MAX))))
 		return IG_ENOMEM;
 	reset_bufs(w);
@@ -620,6 +637,7 @@ static int adopt_udp(struct udp_sock *s, int fd)
 	}
 	s->family = ss.ss_family;
 	s->local.family = (uint8_t)ss.ss_family;
+	grow_buffers(fd);
 	return 0;
 }
 
@@ -639,6 +657,7 @@ static int open_raw(struct esp_dp *dp, const struct addr *local)
 				break;
 			return r;
 		}
+		grow_buffers(dp->raw[dp->n_raw].fd);
 		dp->n_raw++;
 	}
 	return 0;

@@ -164,7 +164,7 @@ static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct 
 	out->integ = a->integ;
 	out->enc_key_len = a->enc_len;
 	out->int_key_len = a->int_len;
-	out->replay_window = 64;
+	out->replay_window = 1024; /* steering may reorder by a batch or two */
 	out->n_local_ts = out->n_remote_ts = 1;
 	cidr_range(&l, &out->local_ts[0].first, &out->local_ts[0].last);
 	out->local_ts[0].port_hi = UINT16_MAX;
