@@ -164,6 +164,14 @@ int dp_tunnels_rebuild(struct esp_dp *dp)
 	return 0;
 }
 
+bool dp_tunnel_routed(const struct esp_dp *dp, uint32_t tunnel_id)
+{
+	for (const struct dp_tunnel_cfg *c = dp->tcfg; c; c = c->next)
+		if (c->t.tunnel_id == tunnel_id)
+			return c->tun != NULL;
+	return false;
+}
+
 static struct dp_tunnel_cfg *tcfg_find(struct esp_dp *dp, uint32_t id, struct dp_tunnel_cfg ***pp)
 {
 	struct dp_tunnel_cfg **p;
@@ -223,7 +231,7 @@ int esp_dp_tunnel_set(struct esp_dp *dp, const struct esp_dp_tunnel *t, char *na
 		c->next = dp->tcfg;
 		dp->tcfg = c;
 	}
-	if ((r = dp_tunnels_rebuild(dp)) != 0)
+	if ((r = dp_tunnels_rebuild(dp)) != 0 || (r = dp_spd_rebuild(dp)) != 0)
 		return r;
 	/* The old TUN is unreachable from the new table: retire it after the swap. */
 	dp_tun_retire(dp, old_tun);
@@ -244,6 +252,8 @@ int esp_dp_tunnel_del(struct esp_dp *dp, uint32_t tunnel_id)
 		return IG_ENOENT;
 	*pp = c->next;
 	r = dp_tunnels_rebuild(dp);
+	if (r == 0)
+		r = dp_spd_rebuild(dp);
 	dp_tun_retire(dp, c->tun);
 	free(c);
 	esp_dp_reclaim(dp);
@@ -710,6 +720,7 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 	atomic_init(&dp->tunnels, NULL);
 	esp_sad_pub_init(&dp->sad);
 	esp_spd_pub_init(&dp->spd);
+	esp_spd_pub_init(&dp->spd_out);
 	for (size_t i = 0; i < 2; i++)
 		dp->raw[i].fd = -1;
 	if ((r = esp_rcu_init(&dp->rcu, n)) != 0 || !(dp->w = calloc(n, sizeof(*dp->w))))
@@ -791,6 +802,7 @@ void esp_dp_free(struct esp_dp *dp)
 	}
 	esp_sad_free(atomic_load(&dp->sad.cur));
 	esp_spd_free(atomic_load(&dp->spd.cur));
+	esp_spd_free(atomic_load(&dp->spd_out.cur));
 	free(atomic_load(&dp->tunnels));
 	tun_free(dp->policy);
 	for (size_t i = 0; i < dp->n_raw; i++)

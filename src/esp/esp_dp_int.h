@@ -149,7 +149,8 @@ struct esp_dp {
 	/* Published to the workers. */
 	struct esp_rcu rcu;
 	struct esp_sad_pub sad;
-	struct esp_spd_pub spd;
+	struct esp_spd_pub spd;	    /* every CHILD SA: inbound selector checks */
+	struct esp_spd_pub spd_out; /* policy-based tunnels only: policy TUN lookups */
 	_Atomic(struct dp_tunnels *) tunnels;
 	struct dp_ring **rings; /* [src * nworkers + dst], NULL with one worker */
 
@@ -166,6 +167,9 @@ struct dp_tun *dp_tun_open(struct esp_dp *dp, const char *name, uint32_t tunnel_
 void dp_tun_retire(struct esp_dp *dp, struct dp_tun *t);
 const struct dp_tunnels *dp_tunnels_current(struct esp_dp *dp);
 int dp_tunnels_rebuild(struct esp_dp *dp);
+bool dp_tunnel_routed(const struct esp_dp *dp, uint32_t tunnel_id);
+/* esp_install.c: builds and publishes both SPDs. */
+int dp_spd_rebuild(struct esp_dp *dp);
 bool dp_steer(struct dp_worker *w, unsigned owner, bool out, uint32_t tunnel_id,
 	      const struct net_dgram *d, const struct esp_buf *b);
 void dp_tun_queue(struct dp_worker *w, struct dp_tun *t, uint8_t *data, size_t len);

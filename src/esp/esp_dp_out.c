@@ -329,7 +329,7 @@ static void out_one(struct dp_worker *w, struct dp_tun *t, struct esp_buf *b,
 void dp_out_batch(struct dp_worker *w, struct dp_tun *t, size_t n, bool steered)
 {
 	struct esp_dp *dp = w->dp;
-	const struct esp_spd *spd = esp_spd_current(&dp->spd);
+	const struct esp_spd *spd = esp_spd_current(&dp->spd_out);
 	const struct esp_sad *sad = esp_sad_current(&dp->sad);
 	const struct dp_tunnels *tt = dp_tunnels_current(dp);
 	uint64_t now = mono_ns();

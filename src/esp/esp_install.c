@@ -120,10 +120,10 @@ static int ts_to_sels(const struct esp_ts *ts, size_t n, struct esp_spd_sel **ou
 
 /* ---- publication ---- */
 
-static int spd_rebuild(struct esp_dp *dp)
+/* The SPD of every CHILD SA, or only those of policy-based tunnels; newest first. */
+static int spd_build(struct esp_dp *dp, bool routed_too, struct esp_spd **out)
 {
 	struct esp_spd_entry *e;
-	struct esp_spd *t = NULL;
 	size_t n = 0, i = 0;
 	int r;
 
@@ -132,17 +132,35 @@ static int spd_rebuild(struct esp_dp *dp)
 	if (!(e = calloc(n ? n : 1, sizeof(*e))))
 		return IG_ENOMEM;
 	/* Newest first: the SPD's tie-break prefers the earlier entry. */
-	for (const struct dp_child *c = dp->children; c; c = c->next, i++)
-		e[i] = (struct esp_spd_entry){.local = c->local,
-					      .nlocal = c->nlocal,
-					      .remote = c->remote,
-					      .nremote = c->nremote,
-					      .sa_id = c->out->id};
-	r = esp_spd_build(&t, e, n);
+	for (const struct dp_child *c = dp->children; c; c = c->next)
+		if (routed_too || !dp_tunnel_routed(dp, c->tunnel_id))
+			e[i++] = (struct esp_spd_entry){.local = c->local,
+							.nlocal = c->nlocal,
+							.remote = c->remote,
+							.nremote = c->nremote,
+							.sa_id = c->out->id};
+	r = esp_spd_build(out, e, i);
 	free(e);
-	if (r != 0)
+	return r;
+}
+
+/*
+ * Route-based tunnels negotiate 0.0.0.0/0 (::/0) selectors: in the
+ * outbound SPD they would swallow every policy TUN packet. Their SAs are
+ * found through their own TUN instead, and only the inbound check (every
+ * CHILD SA's selectors) sees them.
+ */
+int dp_spd_rebuild(struct esp_dp *dp)
+{
+	struct esp_spd *all = NULL, *pol = NULL;
+	int r;
+
+	if ((r = spd_build(dp, true, &all)) != 0 || (r = spd_build(dp, false, &pol)) != 0) {
+		esp_spd_free(all);
 		return r;
-	esp_spd_publish(&dp->spd, t, &dp->rcu);
+	}
+	esp_spd_publish(&dp->spd, all, &dp->rcu);
+	esp_spd_publish(&dp->spd_out, pol, &dp->rcu);
 	return 0;
 }
 
@@ -245,7 +263,7 @@ int esp_sa_install(struct esp_dp *dp, const struct esp_sa_desc *in, const struct
 	/* SAD first, so that every SPD handle the workers can see has its SA. */
 	esp_sad_publish(&dp->sad, t2, &dp->rcu);
 	t2 = NULL;
-	if ((r = spd_rebuild(dp)) != 0 || (r = dp_tunnels_rebuild(dp)) != 0) {
+	if ((r = dp_spd_rebuild(dp)) != 0 || (r = dp_tunnels_rebuild(dp)) != 0) {
 		/* The SAs are published: take them out the regular way. */
 		esp_sa_remove(dp, in, out);
 		goto out_logged;
@@ -275,7 +293,7 @@ int esp_sa_remove(struct esp_dp *dp, const struct esp_sa_desc *in, const struct 
 		return IG_ENOENT;
 	*pp = c->next;
 	/* SPD and tunnels first: nothing may select the SAs once they leave the SAD. */
-	if ((r = spd_rebuild(dp)) != 0 || (r = dp_tunnels_rebuild(dp)) != 0 ||
+	if ((r = dp_spd_rebuild(dp)) != 0 || (r = dp_tunnels_rebuild(dp)) != 0 ||
 	    (r = esp_sad_del(&t1, esp_sad_current(&dp->sad), c->in)) != 0 ||
 	    (r = esp_sad_del(&t2, t1, c->out)) != 0) {
 		/* Out of memory: keep the SAs published and try again later. */

@@ -30,7 +30,7 @@ const struct dph_alg dph_gcm256 = {"aes256gcm16", ALG_ENCR_AES_GCM_16, 256, ALG_
 const struct dph_alg dph_cbc256_sha256 = {
 	"aes256-sha256", ALG_ENCR_AES_CBC, 256, ALG_INTEG_HMAC_SHA2_256_128, 32, 32};
 
-static int cap_open(const char *ifname)
+int dph_cap_open(const char *ifname)
 {
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
 	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
@@ -107,9 +107,9 @@ int dph_setup(struct dph *x, const struct dph_opts *o)
 		}
 	}
 	x->inj = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	x->cap_l = cap_open("igl0");
-	x->cap_r = cap_open("igr0");
-	x->cap_lo = cap_open("lo");
+	x->cap_l = dph_cap_open("igl0");
+	x->cap_r = dph_cap_open("igr0");
+	x->cap_lo = dph_cap_open("lo");
 	if (x->inj < 0 || x->cap_l < 0 || x->cap_r < 0 || x->cap_lo < 0)
 		return setup_fail("raw/packet socket");
 	return 0;
@@ -141,21 +141,26 @@ void dph_teardown(struct dph *x)
 }
 
 /* One side's pair: in (we receive with k_in on spi_in), out (k_out, spi_out). */
+struct side {
+	uint32_t tunnel_id;
+	const char *lnet, *rnet; /* left's local and remote selectors */
+};
+
 static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct dph_alg *a,
 		  bool left, uint32_t spi_in, uint32_t spi_out, const uint8_t *k_in,
-		  const uint8_t *k_out, bool encap)
+		  const uint8_t *k_out, bool encap, const struct side *sd)
 {
 	const char *me = left ? DPH_LEFT_OUTER : DPH_RIGHT_OUTER;
 	const char *peer = left ? DPH_RIGHT_OUTER : DPH_LEFT_OUTER;
-	const char *lnet = left ? DPH_LEFT_NET : DPH_RIGHT_NET;
-	const char *rnet = left ? DPH_RIGHT_NET : DPH_LEFT_NET;
+	const char *lnet = left ? sd->lnet : sd->rnet;
+	const char *rnet = left ? sd->rnet : sd->lnet;
 	struct cidr l, r;
 
 	memset(out, 0, sizeof(*out));
 	cidr_parse(lnet, &l, 0);
 	cidr_parse(rnet, &r, 0);
 	out->reqid = 1;
-	out->tunnel_id = 1;
+	out->tunnel_id = sd->tunnel_id;
 	out->encap = encap;
 	out->mode = ESP_MODE_TUNNEL;
 	out->df = ESP_DF_COPY;
@@ -188,16 +193,23 @@ static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct 
 
 int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r, bool encap)
 {
+	return dph_install_ex(x, a, spi_l, spi_r, encap, 1, DPH_LEFT_NET, DPH_RIGHT_NET);
+}
+
+int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
+		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet)
+{
+	const struct side sd = {tunnel_id, lnet, rnet};
 	uint8_t k_lr[128], k_rl[128];
 	struct esp_sa_desc in, out;
 	int r;
 
 	if (crypto_random(k_lr, sizeof(k_lr)) != 0 || crypto_random(k_rl, sizeof(k_rl)) != 0)
 		return IG_ECRYPTO;
-	descs(&in, &out, a, true, spi_l, spi_r, k_rl, k_lr, encap);
+	descs(&in, &out, a, true, spi_l, spi_r, k_rl, k_lr, encap, &sd);
 	r = esp_sa_install(x->l, &in, &out);
 	if (r == 0) {
-		descs(&in, &out, a, false, spi_r, spi_l, k_lr, k_rl, encap);
+		descs(&in, &out, a, false, spi_r, spi_l, k_lr, k_rl, encap, &sd);
 		r = esp_sa_install(x->r, &in, &out);
 	}
 	secret_wipe(&in, sizeof(in));

@@ -63,6 +63,9 @@ void dph_teardown(struct dph *x);
  * spi_r (left's outbound SPI); fresh random keys per call.
  */
 int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r, bool encap);
+/* The same for tunnel_id with left's and right's selectors lnet and rnet (CIDRs). */
+int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
+		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet);
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r);
 
 /* An IPv4 packet with valid checksums: UDP, or TCP SYN with an MSS option. */
@@ -79,6 +82,8 @@ int dph_inject(struct dph *x, const uint8_t *p, size_t len);
 bool dph_expect(int fd, const uint8_t *want, size_t len, int ms);
 /* The next packet arriving on fd (PACKET_HOST only) within ms; length or -1. */
 ssize_t dph_next(int fd, uint8_t *buf, size_t cap, int ms);
+/* A packet socket on ifname (incoming packets are what a dp wrote); -1 on error. */
+int dph_cap_open(const char *ifname);
 /* Discards everything queued on a capture socket. */
 void dph_drain(int fd);
 

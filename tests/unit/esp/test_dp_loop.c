@@ -21,6 +21,7 @@
 
 #include "esp/esp_dp.h"
 #include "esp/mss.h"
+#include "net/rtnl.h"
 #include "lib/err.h"
 #include "net/udp.h"
 #include "test_dp_harness.h"
@@ -415,6 +416,69 @@ static void test_rekey(void **state)
 	assert_int_equal(dph_remove(&X, 0x100a, 0x200a), IG_ENOENT);
 }
 
+/*
+ * Route-based (VTI-like): tunnel 2 has its own TUN on both sides and
+ * 0.0.0.0/0 selectors. Traffic routed into igvl comes out of igvr; its
+ * catch-all selectors do not capture the policy TUN's traffic.
+ */
+static void test_route_based(void **state)
+{
+	const struct esp_dp_tunnel tl = {.tunnel_id = 2, .ifname = "igvl", .mtu = 1400},
+				   tr = {.tunnel_id = 2, .ifname = "igvr"};
+	struct rtnl_route rt = {.dst = C("192.0.2.128/25")};
+	struct esp_dp_stats before, after;
+	struct esp_dp_sa_stats ls;
+	struct rtnl_link link;
+	char name[IFNAMSIZ];
+	uint8_t p[256];
+	int cap;
+	size_t n;
+
+	assert_int_equal(esp_dp_tunnel_set(X.l, &tl, name), 0);
+	assert_string_equal(name, "igvl");
+	assert_int_equal(rtnl_link_get(&X.h, "igvl", &link), 0);
+	assert_int_equal(link.mtu, 1400);
+	assert_true(link.flags & IFF_UP);
+	assert_int_equal(esp_dp_tunnel_set(X.r, &tr, name), 0);
+	assert_string_equal(name, "igvr");
+	snprintf(rt.dev, sizeof(rt.dev), "igvl");
+	assert_int_equal(rtnl_route_add(&X.h, &rt, 0), 0);
+	cap = dph_cap_open("igvr");
+	assert_true(cap >= 0);
+
+	/* No SA yet: dropped as no SA, nothing sent. */
+	esp_dp_stats(X.l, &before);
+	n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, "192.0.2.130", 5000, 53, 50, false, 20);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	usleep(200000);
+	esp_dp_stats(X.l, &after);
+	assert_int_equal(after.no_sa_drops - before.no_sa_drops, 1);
+
+	assert_int_equal(
+		dph_install_ex(&X, &dph_gcm256, 0x100c, 0x200c, true, 2, "0.0.0.0/0", "0.0.0.0/0"),
+		0);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	if (!dph_expect(cap, p, n, 2000))
+		fail_msg("packet routed into igvl did not come out of igvr");
+	/* The policy TUN still drops what its SPD does not cover. */
+	esp_dp_stats(X.l, &before);
+	n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, "192.0.2.77", 5000, 53, 50, false, 21);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	usleep(200000);
+	esp_dp_stats(X.l, &after);
+	assert_int_equal(after.no_policy_drops - before.no_policy_drops, 1);
+	sa_stats(X.l, 0x100c, 0x200c, &ls);
+	assert_int_equal(ls.packets_out, 1);
+
+	assert_int_equal(dph_remove(&X, 0x100c, 0x200c), 0);
+	close(cap);
+	assert_int_equal(rtnl_route_del(&X.h, &rt, 0), 0);
+	assert_int_equal(esp_dp_tunnel_del(X.l, 2), 0);
+	assert_int_equal(esp_dp_tunnel_del(X.r, 2), 0);
+	esp_dp_reclaim(X.l);
+	esp_dp_reclaim(X.r);
+}
+
 static void test_install_errors(void **state)
 {
 	struct esp_sa_desc in = {0}, out = {0};
@@ -440,6 +504,7 @@ int main(void)
 		cmocka_unit_test_setup(test_frag_needed, test_setup),
 		cmocka_unit_test_setup(test_ike_handoff, test_setup),
 		cmocka_unit_test_setup(test_rekey, test_setup),
+		cmocka_unit_test_setup(test_route_based, test_setup),
 		cmocka_unit_test_setup(test_install_errors, test_setup),
 		cmocka_unit_test_setup(test_bandwidth_cap, test_setup),
 	};
