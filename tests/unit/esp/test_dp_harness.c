@@ -54,12 +54,16 @@ static int setup_fail(const char *what)
 int dph_setup(struct dph *x, const struct dph_opts *o)
 {
 	struct esp_dp_params pl = {0}, pr = {0};
-	struct addr lo1, lo2;
-	static const char *const routes[][2] = {
-		{DPH_RIGHT_NET, "igl0"}, {DPH_OTHER_NET, "igl0"}, {DPH_LEFT_NET, "igr0"}};
+	struct addr lo1, lo2, lo61, lo62;
+	static const char *const routes[][2] = {{DPH_RIGHT_NET, "igl0"},
+						{DPH_OTHER_NET, "igl0"},
+						{DPH_LEFT_NET, "igr0"},
+						{DPH_RIGHT_NET6, "igl0"},
+						{DPH_LEFT_NET6, "igr0"}};
 
 	memset(x, 0, sizeof(*x));
-	x->ul.fd = x->ur.fd = x->inj = x->cap_l = x->cap_r = x->cap_lo = -1;
+	x->ul.fd = x->ur.fd = x->ul6.fd = x->ur6.fd = -1;
+	x->inj = x->inj6 = x->cap_l = x->cap_r = x->cap_lo = -1;
 	x->ike_l[0] = x->ike_l[1] = x->ike_r[0] = x->ike_r[1] = -1;
 	if (!getenv("DPH_LOG"))
 		log_set_target(LOG_TO_NONE, NULL);
@@ -69,15 +73,28 @@ int dph_setup(struct dph *x, const struct dph_opts *o)
 		return -1;
 	addr_parse(DPH_LEFT_OUTER, &lo1);
 	addr_parse(DPH_RIGHT_OUTER, &lo2);
+	addr_parse(DPH_LEFT_OUTER6, &lo61);
+	addr_parse(DPH_RIGHT_OUTER6, &lo62);
+	for (int i = 0; i < 2; i++) {
+		struct cidr c = {.a = i ? lo62 : lo61, .plen = 128};
+
+		if (rtnl_addr_add(&x->h, "lo", &c, NULL, 0) != 0 ||
+		    netns_wait_local(&x->h, &c.a) != 0) {
+			print_error("dph_setup: %s\n", rtnl_error(&x->h));
+			return -1;
+		}
+	}
 	if (udp_open(&x->ul, &lo1, NET_NATT_PORT) != 0 ||
-	    udp_open(&x->ur, &lo2, NET_NATT_PORT) != 0)
+	    udp_open(&x->ur, &lo2, NET_NATT_PORT) != 0 ||
+	    udp_open(&x->ul6, &lo61, NET_NATT_PORT) != 0 ||
+	    udp_open(&x->ur6, &lo62, NET_NATT_PORT) != 0)
 		return setup_fail("udp_open");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->ike_l) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->ike_r) < 0)
 		return setup_fail("socketpair");
 	pl = (struct esp_dp_params){.nworkers = o->lworkers,
-				    .udp_fd = {x->ul.fd},
-				    .n_udp = 1,
+				    .udp_fd = {x->ul.fd, x->ul6.fd},
+				    .n_udp = 2,
 				    .raw_esp = true,
 				    .raw_local = lo1,
 				    .policy_tun = "igl0",
@@ -85,8 +102,8 @@ int dph_setup(struct dph *x, const struct dph_opts *o)
 				    .bandwidth_bps = o->lbandwidth_bps,
 				    .ike_handoff_fd = x->ike_l[0]};
 	pr = (struct esp_dp_params){.nworkers = o->rworkers,
-				    .udp_fd = {x->ur.fd},
-				    .n_udp = 1,
+				    .udp_fd = {x->ur.fd, x->ur6.fd},
+				    .n_udp = 2,
 				    .raw_esp = true,
 				    .raw_local = lo2,
 				    .policy_tun = "igr0",
@@ -107,10 +124,11 @@ int dph_setup(struct dph *x, const struct dph_opts *o)
 		}
 	}
 	x->inj = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	x->inj6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	x->cap_l = dph_cap_open("igl0");
 	x->cap_r = dph_cap_open("igr0");
 	x->cap_lo = dph_cap_open("lo");
-	if (x->inj < 0 || x->cap_l < 0 || x->cap_r < 0 || x->cap_lo < 0)
+	if (x->inj < 0 || x->inj6 < 0 || x->cap_l < 0 || x->cap_r < 0 || x->cap_lo < 0)
 		return setup_fail("raw/packet socket");
 	return 0;
 }
@@ -129,11 +147,14 @@ void dph_teardown(struct dph *x)
 	x->l = x->r = NULL;
 	udp_close(&x->ul);
 	udp_close(&x->ur);
+	udp_close(&x->ul6);
+	udp_close(&x->ur6);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&x->ike_l[i]);
 		close_fd(&x->ike_r[i]);
 	}
 	close_fd(&x->inj);
+	close_fd(&x->inj6);
 	close_fd(&x->cap_l);
 	close_fd(&x->cap_r);
 	close_fd(&x->cap_lo);
@@ -144,14 +165,17 @@ void dph_teardown(struct dph *x)
 struct side {
 	uint32_t tunnel_id;
 	const char *lnet, *rnet; /* left's local and remote selectors */
+	bool outer6;
 };
 
 static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct dph_alg *a,
 		  bool left, uint32_t spi_in, uint32_t spi_out, const uint8_t *k_in,
 		  const uint8_t *k_out, bool encap, const struct side *sd)
 {
-	const char *me = left ? DPH_LEFT_OUTER : DPH_RIGHT_OUTER;
-	const char *peer = left ? DPH_RIGHT_OUTER : DPH_LEFT_OUTER;
+	const char *me = sd->outer6 ? (left ? DPH_LEFT_OUTER6 : DPH_RIGHT_OUTER6)
+				    : (left ? DPH_LEFT_OUTER : DPH_RIGHT_OUTER);
+	const char *peer = sd->outer6 ? (left ? DPH_RIGHT_OUTER6 : DPH_LEFT_OUTER6)
+				      : (left ? DPH_RIGHT_OUTER : DPH_LEFT_OUTER);
 	const char *lnet = left ? sd->lnet : sd->rnet;
 	const char *rnet = left ? sd->rnet : sd->lnet;
 	struct cidr l, r;
@@ -191,6 +215,9 @@ static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct 
 	memcpy(out->int_key, k_out + 64, a->int_len);
 }
 
+static int install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
+		   bool encap, const struct side *sd);
+
 int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r, bool encap)
 {
 	return dph_install_ex(x, a, spi_l, spi_r, encap, 1, DPH_LEFT_NET, DPH_RIGHT_NET);
@@ -199,17 +226,31 @@ int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t
 int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
 		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet)
 {
-	const struct side sd = {tunnel_id, lnet, rnet};
+	const struct side sd = {tunnel_id, lnet, rnet, false};
+
+	return install(x, a, spi_l, spi_r, encap, &sd);
+}
+
+int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r)
+{
+	const struct side sd = {1, DPH_LEFT_NET6, DPH_RIGHT_NET6, true};
+
+	return install(x, a, spi_l, spi_r, true, &sd);
+}
+
+static int install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
+		   bool encap, const struct side *sd)
+{
 	uint8_t k_lr[128], k_rl[128];
 	struct esp_sa_desc in, out;
 	int r;
 
 	if (crypto_random(k_lr, sizeof(k_lr)) != 0 || crypto_random(k_rl, sizeof(k_rl)) != 0)
 		return IG_ECRYPTO;
-	descs(&in, &out, a, true, spi_l, spi_r, k_rl, k_lr, encap, &sd);
+	descs(&in, &out, a, true, spi_l, spi_r, k_rl, k_lr, encap, sd);
 	r = esp_sa_install(x->l, &in, &out);
 	if (r == 0) {
-		descs(&in, &out, a, false, spi_r, spi_l, k_lr, k_rl, encap, &sd);
+		descs(&in, &out, a, false, spi_r, spi_l, k_lr, k_rl, encap, sd);
 		r = esp_sa_install(x->r, &in, &out);
 	}
 	secret_wipe(&in, sizeof(in));
@@ -331,10 +372,54 @@ size_t dph_syn4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16
 int dph_inject(struct dph *x, const uint8_t *p, size_t len)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	ssize_t k;
 
-	memcpy(&sin.sin_addr, p + 16, 4);
-	return sendto(x->inj, p, len, 0, (struct sockaddr *)&sin, sizeof(sin)) == (ssize_t)len ? 0
-											       : -1;
+	if (p[0] >> 4 == 6) {
+		memcpy(&sin6.sin6_addr, p + 24, 16);
+		k = sendto(x->inj6, p, len, 0, (struct sockaddr *)&sin6, sizeof(sin6));
+	} else {
+		memcpy(&sin.sin_addr, p + 16, 4);
+		k = sendto(x->inj, p, len, 0, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	return k == (ssize_t)len ? 0 : -1;
+}
+
+/* UDP/ICMPv6 checksum over the IPv6 pseudo-header (RFC 8200 8.1); no extension headers. */
+static uint16_t l4_csum6(const uint8_t *p, size_t len)
+{
+	uint32_t s = sum16(0, p + 8, 32) + (uint32_t)(len - 40) + p[6];
+
+	return fold(sum16(s, p + 40, len - 40));
+}
+
+bool dph_l4_csum6_ok(const uint8_t *p, size_t len)
+{
+	return len > 40 && l4_csum6(p, len) == 0;
+}
+
+size_t dph_udp6(uint8_t *p, size_t cap, const char *src, const char *dst, size_t payload)
+{
+	size_t len = 48 + payload;
+	struct addr s, d;
+
+	assert_true(len <= cap);
+	addr_parse(src, &s);
+	addr_parse(dst, &d);
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	put16(p + 4, (uint16_t)(8 + payload));
+	p[6] = 17;
+	p[7] = 64;
+	memcpy(p + 8, s.b, 16);
+	memcpy(p + 24, d.b, 16);
+	put16(p + 40, 6000);
+	put16(p + 42, 53);
+	put16(p + 44, (uint16_t)(8 + payload));
+	for (size_t i = 0; i < payload; i++)
+		p[48 + i] = (uint8_t)(i * 3);
+	put16(p + 46, l4_csum6(p, len));
+	return len;
 }
 
 static long now_ms(void)

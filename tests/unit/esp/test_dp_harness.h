@@ -23,13 +23,19 @@
 #include "net/rtnl.h"
 #include "net/udp.h"
 
-#define DPH_LEFT_NET	"198.51.100.0/24"
-#define DPH_RIGHT_NET	"203.0.113.0/24"
-#define DPH_OTHER_NET	"192.0.2.0/24" /* routed into igl0, covered by no SA */
-#define DPH_LEFT_HOST	"198.51.100.5"
-#define DPH_RIGHT_HOST	"203.0.113.5"
-#define DPH_LEFT_OUTER	"127.0.0.1"
-#define DPH_RIGHT_OUTER "127.0.0.2"
+#define DPH_LEFT_NET	 "198.51.100.0/24"
+#define DPH_RIGHT_NET	 "203.0.113.0/24"
+#define DPH_OTHER_NET	 "192.0.2.0/24" /* routed into igl0, covered by no SA */
+#define DPH_LEFT_HOST	 "198.51.100.5"
+#define DPH_RIGHT_HOST	 "203.0.113.5"
+#define DPH_LEFT_OUTER	 "127.0.0.1"
+#define DPH_RIGHT_OUTER	 "127.0.0.2"
+#define DPH_LEFT_NET6	 "2001:db8:1::/64"
+#define DPH_RIGHT_NET6	 "2001:db8:2::/64"
+#define DPH_LEFT_HOST6	 "2001:db8:1::5"
+#define DPH_RIGHT_HOST6	 "2001:db8:2::5"
+#define DPH_LEFT_OUTER6	 "2001:db8:ff::1" /* on lo */
+#define DPH_RIGHT_OUTER6 "2001:db8:ff::2"
 
 struct dph_opts {
 	unsigned lworkers, rworkers;
@@ -39,10 +45,10 @@ struct dph_opts {
 
 struct dph {
 	struct rtnl h;
-	struct udp_sock ul, ur;
+	struct udp_sock ul, ur, ul6, ur6;
 	int ike_l[2], ike_r[2]; /* [0] the dp's end, [1] the "daemon's" */
 	struct esp_dp *l, *r;
-	int inj;		  /* IPPROTO_RAW: hand-built packets into the routing */
+	int inj, inj6;		  /* IPPROTO_RAW: hand-built packets into the routing */
 	int cap_l, cap_r, cap_lo; /* packet sockets on igl0, igr0, lo */
 };
 
@@ -66,6 +72,8 @@ int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t
 /* The same for tunnel_id with left's and right's selectors lnet and rnet (CIDRs). */
 int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
 		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet);
+/* The same with IPv6 outer addresses (ESP in UDP over lo) and IPv6 selectors. */
+int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r);
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r);
 
 /* An IPv4 packet with valid checksums: UDP, or TCP SYN with an MSS option. */
@@ -73,6 +81,9 @@ size_t dph_udp4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16
 		uint16_t dport, size_t payload, bool df, uint16_t id);
 size_t dph_syn4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16_t mss);
 bool dph_l4_csum_ok(const uint8_t *p, size_t len);
+/* An IPv6 UDP packet; and whether an IPv6 packet's UDP/ICMPv6 checksum verifies. */
+size_t dph_udp6(uint8_t *p, size_t cap, const char *src, const char *dst, size_t payload);
+bool dph_l4_csum6_ok(const uint8_t *p, size_t len);
 /* The Internet checksum (RFC 1071) of p[0..len) verifies (IPv4 header, ICMP). */
 bool dph_csum_ok(const uint8_t *p, size_t len);
 

@@ -479,6 +479,55 @@ static void test_route_based(void **state)
 	esp_dp_reclaim(X.r);
 }
 
+/*
+ * IPv6 inside and outside: ESP in UDP between 2001:db8:ff::1 and ::2 on lo
+ * (the daemon's IPv6 sockets), IPv6 packets both ways; a packet too big for
+ * left's path MTU 1400 gets ICMPv6 packet too big: 1400 - 40 - 8 - 8 - 8 -
+ * 16 = 1320 bytes of ESP payload, trailer included, so 1318.
+ */
+static void test_ipv6(void **state)
+{
+	uint8_t p[1500], q[256], buf[2048];
+	struct esp_dp_sa_stats ls, rs;
+	size_t n, m;
+	ssize_t k;
+
+	assert_int_equal(dph_install6(&X, &dph_gcm256, 0x100d, 0x200d), 0);
+	n = dph_udp6(p, sizeof(p), DPH_LEFT_HOST6, DPH_RIGHT_HOST6, 100);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	if (!dph_expect(X.cap_r, p, n, 2000))
+		fail_msg("IPv6 L->R packet did not come out of igr0 unchanged");
+	m = dph_udp6(q, sizeof(q), DPH_RIGHT_HOST6, DPH_LEFT_HOST6, 50);
+	assert_int_equal(dph_inject(&X, q, m), 0);
+	if (!dph_expect(X.cap_l, q, m, 2000))
+		fail_msg("IPv6 R->L packet did not come out of igl0 unchanged");
+	sa_stats(X.l, 0x100d, 0x200d, &ls);
+	sa_stats(X.r, 0x200d, 0x100d, &rs);
+	assert_int_equal(ls.packets_out, 1);
+	assert_int_equal(ls.packets_in, 1);
+	assert_int_equal(rs.packets_in, 1);
+
+	dph_drain(X.cap_l);
+	n = dph_udp6(p, sizeof(p), DPH_LEFT_HOST6, DPH_RIGHT_HOST6, 1319 - 48);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	for (;;) {
+		k = dph_next(X.cap_l, buf, sizeof(buf), 2000);
+		assert_true(k > 0);
+		if (k >= 48 && buf[0] >> 4 == 6 && buf[6] == 58 && buf[40] == 2)
+			break;
+	}
+	assert_int_equal(buf[41], 0);
+	assert_int_equal((uint32_t)buf[44] << 24 | buf[45] << 16 | buf[46] << 8 | buf[47], 1318);
+	assert_memory_equal(buf + 24, p + 8, 16); /* to the sender */
+	assert_memory_equal(buf + 48, p, 48);	  /* quoting the packet */
+	assert_int_equal(k, 1280);
+	assert_true(dph_l4_csum6_ok(buf, (size_t)k));
+	n = dph_udp6(p, sizeof(p), DPH_LEFT_HOST6, DPH_RIGHT_HOST6, 1318 - 48);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	assert_true(dph_expect(X.cap_r, p, n, 2000));
+	assert_int_equal(dph_remove(&X, 0x100d, 0x200d), 0);
+}
+
 static void test_install_errors(void **state)
 {
 	struct esp_sa_desc in = {0}, out = {0};
@@ -505,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ike_handoff, test_setup),
 		cmocka_unit_test_setup(test_rekey, test_setup),
 		cmocka_unit_test_setup(test_route_based, test_setup),
+		cmocka_unit_test_setup(test_ipv6, test_setup),
 		cmocka_unit_test_setup(test_install_errors, test_setup),
 		cmocka_unit_test_setup(test_bandwidth_cap, test_setup),
 	};
