@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "esp/esp_dp.h"
+#include "esp/esp_dp_int.h" /* test_seq_exhausted moves a sequence counter */
 #include "esp/mss.h"
 #include "net/rtnl.h"
 #include "lib/err.h"
@@ -528,6 +529,36 @@ static void test_ipv6(void **state)
 	assert_int_equal(dph_remove(&X, 0x100d, 0x200d), 0);
 }
 
+/*
+ * RFC 4303 3.3.3: without ESN the counter must not cycle. With the counter
+ * moved to 2^32 - 2, one more packet goes (sequence number 2^32 - 1), the
+ * next is dropped and counted, and nothing is sent for it.
+ */
+static void test_seq_exhausted(void **state)
+{
+	struct esp_dp_sa_stats ls, rs;
+	uint8_t p[256];
+	size_t n;
+
+	assert_int_equal(dph_install(&X, &dph_gcm256, 0x100e, 0x200e, true), 0);
+	/* Left's newest CHILD SA; its worker is idle, so the write cannot race. */
+	assert_int_equal(X.l->children->out->spi, 0x200e);
+	X.l->children->out->seq.last = UINT32_MAX - 1;
+	/* Right's window must accept the jump: move it with one real packet first. */
+	n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 20, false, 30);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	assert_true(dph_expect(X.cap_r, p, n, 2000));
+	n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 20, false, 31);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	assert_false(dph_expect(X.cap_r, p, n, 300));
+	sa_stats(X.l, 0x100e, 0x200e, &ls);
+	sa_stats(X.r, 0x200e, 0x100e, &rs);
+	assert_int_equal(ls.packets_out, 1);
+	assert_int_equal(ls.seq_exhausted, 1);
+	assert_int_equal(rs.packets_in, 1);
+	assert_int_equal(dph_remove(&X, 0x100e, 0x200e), 0);
+}
+
 static void test_install_errors(void **state)
 {
 	struct esp_sa_desc in = {0}, out = {0};
@@ -555,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rekey, test_setup),
 		cmocka_unit_test_setup(test_route_based, test_setup),
 		cmocka_unit_test_setup(test_ipv6, test_setup),
+		cmocka_unit_test_setup(test_seq_exhausted, test_setup),
 		cmocka_unit_test_setup(test_install_errors, test_setup),
 		cmocka_unit_test_setup(test_bandwidth_cap, test_setup),
 	};
