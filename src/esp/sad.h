@@ -24,6 +24,7 @@
 
 #include "esp/rcu.h"
 #include "esp/replay.h"
+#include "lib/addr.h"
 
 #define ESP_SPI_MIN 256 /* 1-255 are reserved by IANA, 0 is never sent (RFC 4303 2.1) */
 
@@ -61,9 +62,25 @@ struct crypto_aead;
 struct crypto_integ;
 
 /*
+ * How the data path (esp_dp.h) carries the packets of an SA: set by
+ * esp_sa_install() before the SA is published, read-only afterwards except
+ * last_ms, which only the owner worker writes.
+ */
+struct esp_sa_dp {
+	struct addr src, dst;	  /* outer addresses: outbound ours -> peer, inbound peer -> ours */
+	uint16_t sport, dport;	  /* UDP ports of ESP in UDP (RFC 3948) */
+	bool encap;		  /* ESP in UDP, else raw ESP (IP protocol 50) */
+	uint8_t df;		  /* enum esp_df (esp_sa_desc.h): outer DF bit policy */
+	uint32_t tunnel_id;	  /* config tunnel index + 1 */
+	uint32_t spd_id;	  /* inbound: the SPD handle of the CHILD SA's outbound SA */
+	unsigned owner;		  /* the one worker that runs this SA's sequence/replay state */
+	_Atomic uint64_t last_ms; /* last packet (CLOCK_MONOTONIC ms), written by owner */
+};
+
+/*
  * One unidirectional ESP SA (a CHILD SA is an inbound and an outbound one).
  * The crypto objects are keyed once by esp_sa_set_keys() (esp.h); the
- * tunnel addresses and encapsulation ports belong to net/ and come later.
+ * outer addresses, encapsulation ports and steering are in dp (esp_dp.h).
  */
 struct esp_sa {
 	uint32_t spi; /* host order; inbound: ours, outbound: the peer's */
@@ -83,6 +100,8 @@ struct esp_sa {
 	struct crypto_cipher *cipher;	/* AES-CBC */
 	struct crypto_aead *aead;	/* AES-GCM, ChaCha20-Poly1305, AES-GMAC */
 	struct crypto_integ *mac;	/* HMAC with AES-CBC */
+
+	struct esp_sa_dp dp; /* data path binding (esp_install.c) */
 };
 
 /*
