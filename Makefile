@@ -1,13 +1,13 @@
 # ipsecgw — the two commands of the README:
 #   make test   installs what is missing, builds, runs every test
-#   make demo   (arrives with the data path)
+#   make demo   the guide's tunnel between ipsecgw and strongSwan in namespaces
 # plus: make (build), make fuzz (long fuzz runs), make asan, make format, make install.
 
 BUILD ?= build
 FUZZ_TIME ?= 600
 PREFIX ?= /usr/local
 
-.PHONY: all deps build test fuzz asan format clean install
+.PHONY: all deps build test demo fuzz asan format clean install
 
 all: build
 
@@ -22,6 +22,9 @@ build: $(BUILD)/build.ninja
 
 test: deps
 	@./scripts/run-tests.sh
+
+demo: deps build
+	@./scripts/demo.sh
 
 asan: deps
 	@SKIP_FUZZ=1 SKIP_NETNS=1 ./scripts/run-tests.sh

@@ -10,6 +10,7 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/secret.h"
 #include "net/natt.h"
 
 /* The largest IKE message we take (a UDP datagram). */
@@ -113,9 +114,19 @@ static int io_install(void *ctx, const struct esp_sa_desc *in, const struct esp_
 
 	for (size_t i = 0; i < GW_MAX_CHILD; i++)
 		if (!g->children[i].used) {
-			g->children[i].used = true;
-			g->children[i].in = *in;
-			g->children[i].out = *out;
+			struct gw_child *ch = &g->children[i];
+			int r;
+
+			ch->in = *in;
+			ch->out = *out;
+			/* The keys stay with the data path, not here. */
+			secret_wipe(ch->in.enc_key, sizeof(ch->in.enc_key));
+			secret_wipe(ch->in.int_key, sizeof(ch->in.int_key));
+			secret_wipe(ch->out.enc_key, sizeof(ch->out.enc_key));
+			secret_wipe(ch->out.int_key, sizeof(ch->out.int_key));
+			if ((r = gw_dp_install(g, &(struct gw_child){ .in = *in, .out = *out })) != 0)
+				return r;
+			ch->used = true;
 			return 0;
 		}
 	return IG_ENOSPC;
@@ -128,6 +139,7 @@ static void io_remove(void *ctx, const struct esp_sa_desc *in, const struct esp_
 	for (size_t i = 0; i < GW_MAX_CHILD; i++)
 		if (g->children[i].used && g->children[i].in.spi == in->spi &&
 		    g->children[i].out.spi == out->spi) {
+			gw_dp_remove(g, &g->children[i]);
 			memset(&g->children[i], 0, sizeof(g->children[i]));
 			g->children[i].used = false;
 		}
@@ -250,7 +262,13 @@ int gw_start(struct gw *g, struct event_base *base, struct cfg *cfg, const char 
 		log_error(LS_DAEMON, "cannot open the IKE sockets (UDP 500/4500): %s", ig_strerror(r));
 		return r;
 	}
+	g->handoff[0] = g->handoff[1] = -1;
+	if ((r = gw_dp_start(g)) != 0)
+		return r;
 	for (size_t i = 0; i < g->udp.n; i++) {
+		/* The data path's workers read 4500 and hand IKE back to us. */
+		if (g->dp && g->udp.sock[i].port == NET_NATT_PORT)
+			continue;
 		g->udp_ref[i] = (struct gw_sock_ref){ g, i };
 		g->udp_ev[i] = event_new(base, g->udp.sock[i].fd, EV_READ | EV_PERSIST, on_udp,
 					 &g->udp_ref[i]);
@@ -303,6 +321,7 @@ int gw_reload(struct gw *g, char *err, size_t errlen)
 	}
 	g->cfg = c;
 	ike_engine_set_config(g->ike, c);
+	gw_dp_tunnels(g, old);
 	start_tunnels(g, old);
 	for (size_t i = 0; i < c->n_tunnels; i++)
 		if (!cfg_tunnel_find(old, c->tunnels[i].name))
@@ -319,6 +338,7 @@ void gw_stop(struct gw *g)
 {
 	if (g->ike)
 		ike_engine_terminate_all(g->ike);
+	gw_dp_stop(g);
 	for (size_t i = 0; i < g->udp.n; i++)
 		if (g->udp_ev[i])
 			event_free(g->udp_ev[i]);

@@ -16,9 +16,12 @@
 
 #include "config/config.h"
 #include "ike/ike.h"
+#include "net/rtnl.h"
 #include "net/udp.h"
 
 struct ctl_server;
+struct esp_dp;
+struct esp_dp_sa_stats;
 
 #define GW_MAX_CHILD 256
 
@@ -49,7 +52,13 @@ struct gw {
 	struct ctl_server *ctl;
 	uint64_t started_ms;
 	bool stopping;
-	uint64_t esp_on_4500; /* ESP datagrams seen before the data path exists */
+	uint64_t esp_on_4500; /* ESP datagrams seen when the data path is off */
+	/* The data path (gw_dp.c). */
+	struct esp_dp *dp;
+	int handoff[2]; /* IKE from port 4500: the data path writes [1], we read [0] */
+	struct event *handoff_ev, *reclaim_ev;
+	struct rtnl rtnl;
+	bool rtnl_ok;
 	struct gw_child children[GW_MAX_CHILD];
 };
 
@@ -62,6 +71,15 @@ void gw_stop(struct gw *g);
 /* Re-arms the engine timer after anything changed. */
 void gw_kick(struct gw *g);
 uint64_t gw_now_ms(void);
+
+/* The data path (gw_dp.c). */
+int gw_dp_start(struct gw *g);
+void gw_dp_stop(struct gw *g);
+/* Sets up tunnel interfaces and routes for the current config (old: the previous one). */
+void gw_dp_tunnels(struct gw *g, const struct cfg *old);
+int gw_dp_install(struct gw *g, struct gw_child *ch);
+void gw_dp_remove(struct gw *g, struct gw_child *ch);
+bool gw_dp_stats(struct gw *g, uint32_t spi_in, uint32_t spi_out, struct esp_dp_sa_stats *st);
 
 /* Control requests (gw_ctl.c). */
 int gw_ctl_register(struct gw *g, struct ctl_server *s);

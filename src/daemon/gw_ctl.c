@@ -10,6 +10,7 @@
 #include "config/proposal.h"
 #include "daemon/ctl_server.h"
 #include "daemon/gw.h"
+#include "esp/esp_dp.h"
 #include "ipsecgw_build.h"
 #include "lib/err.h"
 
@@ -124,11 +125,16 @@ static void collect_cb(void *ctx, const struct ike_sa_status *s, const struct ik
 		json_object_set_new(o, "proposal", json_string(c[i].proposal));
 		json_object_set_new(o, "local_ts", words_json(c[i].local_ts));
 		json_object_set_new(o, "remote_ts", words_json(c[i].remote_ts));
-		/* Counters come from the data path; none is wired in yet. */
-		json_object_set_new(o, "bytes_in", json_integer(0));
-		json_object_set_new(o, "bytes_out", json_integer(0));
-		json_object_set_new(o, "packets_in", json_integer(0));
-		json_object_set_new(o, "packets_out", json_integer(0));
+		struct esp_dp_sa_stats st = { 0 };
+
+		gw_dp_stats(cc->g, c[i].spi_in, c[i].spi_out, &st);
+		json_object_set_new(o, "bytes_in", json_integer((json_int_t)st.bytes_in));
+		json_object_set_new(o, "bytes_out", json_integer((json_int_t)st.bytes_out));
+		json_object_set_new(o, "packets_in", json_integer((json_int_t)st.packets_in));
+		json_object_set_new(o, "packets_out", json_integer((json_int_t)st.packets_out));
+		json_object_set_new(o, "replay_drops", json_integer((json_int_t)st.replay_drops));
+		json_object_set_new(o, "icv_fails", json_integer((json_int_t)st.icv_fails));
+		json_object_set_new(o, "policy_drops", json_integer((json_int_t)st.policy_drops));
 		json_object_set_new(o, "installed_s", json_integer((json_int_t)c[i].installed_s));
 		json_object_set_new(o, "rekey_in_s", json_integer(c[i].rekey_in_s));
 		json_object_set_new(o, "remote_addr",
