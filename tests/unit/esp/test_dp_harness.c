@@ -327,6 +327,13 @@ bool dph_l4_csum_ok(const uint8_t *p, size_t len)
 	return len > 20 && l4_csum(p, len) == 0;
 }
 
+void dph_ip4_set_tos(uint8_t *p, uint8_t tos)
+{
+	p[1] = tos;
+	put16(p + 10, 0);
+	put16(p + 10, fold(sum16(0, p, 20)));
+}
+
 bool dph_csum_ok(const uint8_t *p, size_t len)
 {
 	return fold(sum16(0, p, len)) == 0;

@@ -81,6 +81,8 @@ size_t dph_udp4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16
 		uint16_t dport, size_t payload, bool df, uint16_t id);
 size_t dph_syn4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16_t mss);
 bool dph_l4_csum_ok(const uint8_t *p, size_t len);
+/* Sets the TOS byte of an IPv4 packet and fixes its header checksum. */
+void dph_ip4_set_tos(uint8_t *p, uint8_t tos);
 /* An IPv6 UDP packet; and whether an IPv6 packet's UDP/ICMPv6 checksum verifies. */
 size_t dph_udp6(uint8_t *p, size_t cap, const char *src, const char *dst, size_t payload);
 bool dph_l4_csum6_ok(const uint8_t *p, size_t len);
