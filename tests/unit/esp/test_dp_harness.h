@@ -74,6 +74,8 @@ int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint3
 		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet);
 /* The same with IPv6 outer addresses (ESP in UDP over lo) and IPv6 selectors. */
 int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r);
+/* dph_install() of AES-256-GCM with an outer DF policy other than copy. */
+int dph_install_df(struct dph *x, uint32_t spi_l, uint32_t spi_r, enum esp_df df);
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r);
 
 /* An IPv4 packet with valid checksums: UDP, or TCP SYN with an MSS option. */

@@ -575,7 +575,7 @@ static ssize_t next_outer(uint8_t *buf, size_t cap)
 
 /*
  * The outer header left writes itself (IP_HDRINCL): DF copied from the
- * inner header (df-bit: copy), DSCP/ECN copied, TTL 64, UDP 4500 -> 4500
+ * inner header (df-bit: copy) or set or cleared, DSCP/ECN copied, TTL 64, UDP 4500 -> 4500
  * with a zero checksum (RFC 3948 2.1).
  */
 static void test_outer_header(void **state)
@@ -604,6 +604,20 @@ static void test_outer_header(void **state)
 		assert_int_equal(buf[28] << 24 | buf[29] << 16 | buf[30] << 8 | buf[31], 0x200f);
 	}
 	assert_int_equal(dph_remove(&X, 0x100f, 0x200f), 0);
+
+	/* df-bit: set and clear override the inner DF (RFC 4301 8.1). */
+	for (int df = 0; df < 2; df++) {
+		assert_int_equal(dph_install_df(&X, 0x1010, 0x2010, df ? ESP_DF_SET : ESP_DF_CLEAR),
+				 0);
+		n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 40, !df,
+			     (uint16_t)(42 + df));
+		assert_int_equal(dph_inject(&X, p, n), 0);
+		assert_true(dph_expect(X.cap_r, p, n, 2000));
+		k = next_outer(buf, sizeof(buf));
+		assert_true(k > 0);
+		assert_int_equal((buf[6] & 0x40) != 0, df);
+		assert_int_equal(dph_remove(&X, 0x1010, 0x2010), 0);
+	}
 }
 
 static void test_install_errors(void **state)
