@@ -698,6 +698,7 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 {
 	struct esp_dp *dp;
 	unsigned n = p->nworkers ? p->nworkers : 1;
+	char tname[16];
 	int r = IG_ENOMEM;
 
 	*out = NULL;
@@ -752,6 +753,8 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 			goto out;
 		}
 		dp->w[i].started = true;
+		snprintf(tname, sizeof(tname), "ipsecgw-dp%u", i);
+		pthread_setname_np(dp->w[i].th, tname); /* for top -H, perf and gdb */
 	}
 	log_info(LS_ESP,
 		 "data path: %u worker(s), policy TUN %s, %zu UDP and %zu raw ESP socket(s)", n,
