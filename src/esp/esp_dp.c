@@ -578,9 +578,15 @@ static void grow_buffers(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 }
 
+/*
+ * The UDP and raw ESP sockets are in every worker's epoll: EPOLLEXCLUSIVE
+ * wakes one (or a few) of the idle workers per datagram instead of all.
+ */
 static int ep_add(struct dp_worker *w, int fd, struct dp_tag *tag)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
+	struct epoll_event ev = {
+		.events = EPOLLIN | (tag->kind == DP_SRC_WAKE ? 0u : (uint32_t)EPOLLEXCLUSIVE),
+		.data.ptr = tag};
 
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		log_error(LS_ESP, "esp_dp: worker %u: epoll_ctl add fd %d: %s", w->id, fd,
