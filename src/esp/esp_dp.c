@@ -542,6 +542,8 @@ static void *worker_main(void *arg)
 			break;
 		}
 		w->now_ms = now_ns() / 1000000;
+		/* Steered packets first: they were read before what is waiting now. */
+		drain_rings(w);
 		for (int i = 0; i < n; i++) {
 			struct dp_tag *t = ev[i].data.ptr;
 			uint64_t v;
