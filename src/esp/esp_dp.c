@@ -542,6 +542,8 @@ static void *worker_main(void *arg)
 			break;
 		}
 		w->now_ms = now_ns() / 1000000;
+		/* Steered packets first: they were read before what is waiting now. */
+		drain_rings(w);
 		for (int i = 0; i < n; i++) {
 			struct dp_tag *t = ev[i].data.ptr;
 			uint64_t v;
@@ -578,9 +580,15 @@ static void grow_buffers(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 }
 
+/*
+ * The UDP and raw ESP sockets are in every worker's epoll: EPOLLEXCLUSIVE
+ * wakes one (or a few) of the idle workers per datagram instead of all.
+ */
 static int ep_add(struct dp_worker *w, int fd, struct dp_tag *tag)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
+	struct epoll_event ev = {
+		.events = EPOLLIN | (tag->kind == DP_SRC_WAKE ? 0u : (uint32_t)EPOLLEXCLUSIVE),
+		.data.ptr = tag};
 
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		log_error(LS_ESP, "esp_dp: worker %u: epoll_ctl add fd %d: %s", w->id, fd,
@@ -698,6 +706,7 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 {
 	struct esp_dp *dp;
 	unsigned n = p->nworkers ? p->nworkers : 1;
+	char tname[16];
 	int r = IG_ENOMEM;
 
 	*out = NULL;
@@ -752,6 +761,8 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 			goto out;
 		}
 		dp->w[i].started = true;
+		snprintf(tname, sizeof(tname), "ipsecgw-dp%u", i);
+		pthread_setname_np(dp->w[i].th, tname); /* for top -H, perf and gdb */
 	}
 	log_info(LS_ESP,
 		 "data path: %u worker(s), policy TUN %s, %zu UDP and %zu raw ESP socket(s)", n,

@@ -36,6 +36,11 @@
 
 struct esp_dp;
 
+/*
+ * Start-up parameters. Sockets stay the caller's (the dp never closes
+ * them). ike_handoff_fd 0 is a valid descriptor: set -1 when unused.
+ * Needs CAP_NET_RAW (raw sockets) and CAP_NET_ADMIN (TUNs, socket buffers).
+ */
 struct esp_dp_params {
 	unsigned nworkers;	    /* worker threads, 1..ESP_DP_MAX_WORKERS (0 = 1) */
 	int udp_fd[ESP_DP_MAX_UDP]; /* bound UDP 4500 sockets (net/udp.h), v4 and/or v6; */

@@ -24,15 +24,14 @@
 
 /* ---- traffic selector ranges to prefixes ---- */
 
-/* Are the low k bits of a zero? */
-static bool low_zero(const struct addr *a, unsigned k)
+/* How many low bits of a are zero (all of them for the zero address). */
+static unsigned trailing_zeros(const struct addr *a)
 {
-	unsigned n = addr_bits(a);
+	unsigned n = addr_bits(a), k = 0;
 
-	for (unsigned i = n - k; i < n; i++)
-		if (a->b[i / 8] & (0x80 >> (i % 8)))
-			return false;
-	return true;
+	while (k < n && !(a->b[(n - 1 - k) / 8] & (0x80 >> ((n - 1 - k) % 8))))
+		k++;
+	return k;
 }
 
 /* a with its low k bits set. */
@@ -65,13 +64,13 @@ int esp_range_to_cidrs(const struct addr *first, const struct addr *last, struct
 	if (bits == 0 || first->family != last->family || addr_cmp(first, last) > 0)
 		return IG_EINVAL;
 	for (;;) {
-		unsigned k = bits;
+		unsigned k = trailing_zeros(&cur);
 		struct addr end;
 
 		/* The largest aligned block at cur that ends at or before last. */
 		for (; k > 0; k--) {
 			end = low_ones(&cur, k);
-			if (low_zero(&cur, k) && addr_cmp(&end, last) <= 0)
+			if (addr_cmp(&end, last) <= 0)
 				break;
 		}
 		end = low_ones(&cur, k);

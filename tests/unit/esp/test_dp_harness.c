@@ -166,6 +166,7 @@ struct side {
 	uint32_t tunnel_id;
 	const char *lnet, *rnet; /* left's local and remote selectors */
 	bool outer6;
+	enum esp_df df;
 };
 
 static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct dph_alg *a,
@@ -187,7 +188,7 @@ static void descs(struct esp_sa_desc *in, struct esp_sa_desc *out, const struct 
 	out->tunnel_id = sd->tunnel_id;
 	out->encap = encap;
 	out->mode = ESP_MODE_TUNNEL;
-	out->df = ESP_DF_COPY;
+	out->df = sd->df;
 	out->encr = a->encr;
 	out->encr_keybits = a->keybits;
 	out->integ = a->integ;
@@ -226,16 +227,23 @@ int dph_install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t
 int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
 		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet)
 {
-	const struct side sd = {tunnel_id, lnet, rnet, false};
+	const struct side sd = {tunnel_id, lnet, rnet, false, ESP_DF_COPY};
 
 	return install(x, a, spi_l, spi_r, encap, &sd);
 }
 
 int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r)
 {
-	const struct side sd = {1, DPH_LEFT_NET6, DPH_RIGHT_NET6, true};
+	const struct side sd = {1, DPH_LEFT_NET6, DPH_RIGHT_NET6, true, ESP_DF_COPY};
 
 	return install(x, a, spi_l, spi_r, true, &sd);
+}
+
+int dph_install_df(struct dph *x, uint32_t spi_l, uint32_t spi_r, enum esp_df df)
+{
+	const struct side sd = {1, DPH_LEFT_NET, DPH_RIGHT_NET, false, df};
+
+	return install(x, &dph_gcm256, spi_l, spi_r, true, &sd);
 }
 
 static int install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r,
@@ -325,6 +333,13 @@ static uint16_t l4_csum(const uint8_t *p, size_t len)
 bool dph_l4_csum_ok(const uint8_t *p, size_t len)
 {
 	return len > 20 && l4_csum(p, len) == 0;
+}
+
+void dph_ip4_set_tos(uint8_t *p, uint8_t tos)
+{
+	p[1] = tos;
+	put16(p + 10, 0);
+	put16(p + 10, fold(sum16(0, p, 20)));
 }
 
 bool dph_csum_ok(const uint8_t *p, size_t len)

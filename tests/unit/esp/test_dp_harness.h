@@ -74,6 +74,8 @@ int dph_install_ex(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint3
 		   bool encap, uint32_t tunnel_id, const char *lnet, const char *rnet);
 /* The same with IPv6 outer addresses (ESP in UDP over lo) and IPv6 selectors. */
 int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_t spi_r);
+/* dph_install() of AES-256-GCM with an outer DF policy other than copy. */
+int dph_install_df(struct dph *x, uint32_t spi_l, uint32_t spi_r, enum esp_df df);
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r);
 
 /* An IPv4 packet with valid checksums: UDP, or TCP SYN with an MSS option. */
@@ -81,6 +83,8 @@ size_t dph_udp4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16
 		uint16_t dport, size_t payload, bool df, uint16_t id);
 size_t dph_syn4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16_t mss);
 bool dph_l4_csum_ok(const uint8_t *p, size_t len);
+/* Sets the TOS byte of an IPv4 packet and fixes its header checksum. */
+void dph_ip4_set_tos(uint8_t *p, uint8_t tos);
 /* An IPv6 UDP packet; and whether an IPv6 packet's UDP/ICMPv6 checksum verifies. */
 size_t dph_udp6(uint8_t *p, size_t cap, const char *src, const char *dst, size_t payload);
 bool dph_l4_csum6_ok(const uint8_t *p, size_t len);

@@ -560,6 +560,66 @@ static void test_seq_exhausted(void **state)
 	assert_int_equal(dph_remove(&X, 0x100e, 0x200e), 0);
 }
 
+/* The next ESP-in-UDP datagram to 127.0.0.2:4500 seen on lo (its outer IPv4 header). */
+static ssize_t next_outer(uint8_t *buf, size_t cap)
+{
+	for (;;) {
+		ssize_t k = dph_next(X.cap_lo, buf, cap, 1000);
+
+		if (k < 0)
+			return k;
+		if (k > 28 && buf[9] == 17 && buf[22] == 0x11 && buf[23] == 0x94 && buf[19] == 2)
+			return k;
+	}
+}
+
+/*
+ * The outer header left writes itself (IP_HDRINCL): DF copied from the
+ * inner header (df-bit: copy) or set or cleared, DSCP/ECN copied, TTL 64, UDP 4500 -> 4500
+ * with a zero checksum (RFC 3948 2.1).
+ */
+static void test_outer_header(void **state)
+{
+	uint8_t p[256], buf[2048];
+	ssize_t k;
+	size_t n;
+
+	assert_int_equal(dph_install(&X, &dph_gcm256, 0x100f, 0x200f, true), 0);
+	for (int df = 0; df < 2; df++) {
+		n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 40, df,
+			     (uint16_t)(40 + df));
+		dph_ip4_set_tos(p, 0xb9); /* DSCP EF, ECN ECT(1) */
+		assert_int_equal(dph_inject(&X, p, n), 0);
+		assert_true(dph_expect(X.cap_r, p, n, 2000));
+		k = next_outer(buf, sizeof(buf));
+		assert_true(k > 0);
+		assert_int_equal(buf[0], 0x45);
+		assert_int_equal(buf[1], 0xb9);
+		assert_int_equal((buf[6] & 0x40) != 0, df);
+		assert_int_equal(buf[8], 64);
+		assert_true(dph_csum_ok(buf, 20));
+		assert_int_equal(buf[20] << 8 | buf[21], 4500);
+		assert_int_equal(buf[24] << 8 | buf[25], k - 20);
+		assert_int_equal(buf[26] << 8 | buf[27], 0);
+		assert_int_equal(buf[28] << 24 | buf[29] << 16 | buf[30] << 8 | buf[31], 0x200f);
+	}
+	assert_int_equal(dph_remove(&X, 0x100f, 0x200f), 0);
+
+	/* df-bit: set and clear override the inner DF (RFC 4301 8.1). */
+	for (int df = 0; df < 2; df++) {
+		assert_int_equal(dph_install_df(&X, 0x1010, 0x2010, df ? ESP_DF_SET : ESP_DF_CLEAR),
+				 0);
+		n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 40, !df,
+			     (uint16_t)(42 + df));
+		assert_int_equal(dph_inject(&X, p, n), 0);
+		assert_true(dph_expect(X.cap_r, p, n, 2000));
+		k = next_outer(buf, sizeof(buf));
+		assert_true(k > 0);
+		assert_int_equal((buf[6] & 0x40) != 0, df);
+		assert_int_equal(dph_remove(&X, 0x1010, 0x2010), 0);
+	}
+}
+
 static void test_install_errors(void **state)
 {
 	struct esp_sa_desc in = {0}, out = {0};
@@ -588,6 +648,7 @@ int main(void)
 		cmocka_unit_test_setup(test_route_based, test_setup),
 		cmocka_unit_test_setup(test_ipv6, test_setup),
 		cmocka_unit_test_setup(test_seq_exhausted, test_setup),
+		cmocka_unit_test_setup(test_outer_header, test_setup),
 		cmocka_unit_test_setup(test_install_errors, test_setup),
 		cmocka_unit_test_setup(test_bandwidth_cap, test_setup),
 	};
