@@ -229,6 +229,39 @@ static bool route_needed(const struct gw *g, const struct gw_child *skip, const 
 	return false;
 }
 
+/*
+ * A peer whose address lies inside its own remote subnets (no NAT, the
+ * gateway is part of the protected network) must stay reachable outside
+ * the tunnel: pin a host route to it through the route it has now.
+ */
+static void pin_peer(struct gw *g, const struct addr *peer)
+{
+	struct rtnl_route rt[256], best = { 0 };
+	size_t n = 0;
+	int tun = 0;
+	bool found = false;
+
+	rtnl_link_index(&g->rtnl, ESP_DP_POLICY_TUN, &tun);
+	if (rtnl_route_dump(&g->rtnl, peer->family, 254, rt, 256, &n) != 0 && n <= 256)
+		return;
+	for (size_t i = 0; i < n && i < 256; i++)
+		if (rt[i].ifindex != tun && cidr_contains_addr(&rt[i].dst, peer) &&
+		    rt[i].dst.plen < addr_bits(peer) && (!found || rt[i].dst.plen > best.dst.plen)) {
+			best = rt[i];
+			found = true;
+		}
+	if (!found)
+		return;
+	best.dst.a = *peer;
+	best.dst.plen = (uint8_t)addr_bits(peer);
+	best.dev[0] = '\0';
+	best.src.family = 0;
+	best.table = 0;
+	best.metric = 0;
+	if (rtnl_route_add(&g->rtnl, &best, RTNL_EXIST_OK) != 0)
+		log_error(LS_DAEMON, "pinning a route to the peer: %s", rtnl_error(&g->rtnl));
+}
+
 /* Adds (or removes) the policy routes for a CHILD SA's remote selectors. */
 static void policy_routes(struct gw *g, const struct gw_child *ch, bool add)
 {
@@ -251,6 +284,8 @@ static void policy_routes(struct gw *g, const struct gw_child *ch, bool add)
 			if (x[j].plen == 0)
 				continue;
 			snprintf(rt.dev, sizeof(rt.dev), "%s", ESP_DP_POLICY_TUN);
+			if (add && cidr_contains_addr(&x[j], &ch->out.dst))
+				pin_peer(g, &ch->out.dst);
 			if (add) {
 				local_source(g, t, x[j].a.family, &rt.src);
 				if (rtnl_route_add(&g->rtnl, &rt, RTNL_EXIST_OK) != 0)

@@ -264,7 +264,12 @@ static void out_one(struct dp_worker *w, struct dp_tun *t, struct esp_buf *b,
 		if (esp_spd_lookup(spd, &in, &id) != 0) {
 			/* RFC 4301 5.1: no policy on the protected interface means discard. */
 			dp_ctr(&w->st.no_policy);
-			if (log_ratelimit_ok(&w->rl, LS_ESP)) {
+			/* The kernel's own IPv6 chatter on the TUN (MLD, router
+			 * solicitations: link-local or multicast) is no news. */
+			bool chatter = in.dst.family == AF_INET6 &&
+				       (in.dst.b[0] == 0xff ||
+					(in.src.b[0] == 0xfe && (in.src.b[1] & 0xc0) == 0x80));
+			if (!chatter && log_ratelimit_ok(&w->rl, LS_ESP)) {
 				char s[ADDR_STRLEN], d[ADDR_STRLEN];
 
 				log_info(LS_ESP, "no policy for %s -> %s proto %u: dropped",

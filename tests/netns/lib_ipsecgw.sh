@@ -28,6 +28,10 @@ role_vars() {
 		R_PEER=203.0.113.7 R_PEER_ID=203.0.113.7 R_PEER_NETS="192.168.25.0/24"
 		R_PUBLIC=198.51.100.57
 	fi
+	# Without the NAT the cloud side reaches the on-prem gateway directly.
+	if [ "${NONAT:-0}" = 1 ] && [ "$1" = cloud ]; then
+		R_PEER=192.168.0.123
+	fi
 	if [ "${TOPO_V6:-0}" = 1 ]; then
 		if [ "$1" = cloud ]; then
 			R_ADDR=2001:db8:c::7 R_ID=2001:db8:c::7 R_PUBLIC=2001:db8:c::7
@@ -59,11 +63,8 @@ ig_config() { # role dir
 		echo "    remote-id: $R_PEER_ID"
 		echo "    psk: \"${IG_PSK:-$PSK}\""
 		echo "    type: ${IG_TYPE:-policy}"
-		if [ "${IG_TYPE:-policy}" = route ]; then
-			echo "    local-tunnel-ip: $tip"
-		else
-			echo "    remote-subnets: [${R_PEER_NETS}]"
-		fi
+		[ "${IG_TYPE:-policy}" = route ] && echo "    local-tunnel-ip: $tip"
+		echo "    remote-subnets: [${R_PEER_NETS}]"
 		echo "    ike: { proposals: [${IG_IKE:-aes256-sha256-modp1024}] }"
 		echo "    esp: { proposals: [${IG_ESP:-aes256-sha256-modp1024}] }"
 		echo "    dpd: { interval: 15, timeout: 60, action: restart }"
@@ -171,4 +172,19 @@ dump_logs() { # igdir swdir
 	tail -40 "$1/ipsecgwd.log" 2>/dev/null | sed 's/^/#   /'
 	echo "# --- charon log ($2)"
 	tail -40 "$2/charon.log" 2>/dev/null | sed 's/^/#   /'
+}
+
+# Pushes BYTES over TCP from NS_FROM to DST (served in NS_TO) and checks
+# that what arrived has the same length and sha256 as what was sent.
+xfer_ok() { # ns_from ns_to dst bytes
+	local from=$1 to=$2 dst=$3 bytes=$4 port=5201 got sent
+	ip netns exec "$to" python3 "$(dirname "${BASH_SOURCE[0]}")/xfer.py" serve $port >"$T_DIR/xfer.recv" 2>&1 &
+	local spid=$!
+	T_PIDS+=($spid)
+	sleep 0.5
+	sent=$(ip netns exec "$from" timeout 120 python3 "$(dirname "${BASH_SOURCE[0]}")/xfer.py" send "$dst" $port "$bytes" 2>&1)
+	wait $spid
+	got=$(cat "$T_DIR/xfer.recv")
+	echo "# sent: $sent; received: $got"
+	[ -n "$sent" ] && [ "$sent" = "$got" ]
 }
