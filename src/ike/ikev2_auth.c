@@ -107,28 +107,14 @@ static const char *expected_id(const struct cfg_tunnel *t)
 	return t->remote_id.text ? t->remote_id.text : "(none)";
 }
 
-static int auth_compute(struct ike_sa *sa, bool for_initiator, const uint8_t *idb, size_t idb_len,
-			uint8_t out[ALG_MAX_PRF], size_t *out_len)
+/*
+ * What an AUTH payload signs (2.15): the side's own IKE_SA_INIT message, the
+ * other side's nonce and prf(SK_p, the side's ID payload body).
+ */
+static struct ike_auth_input auth_input(const struct ike_sa *sa, bool of_initiator,
+					const uint8_t *idb, size_t idb_len)
 {
-	struct ike_auth_input in = {
-		.prf = sa->suite.prf,
-		.real_msg = for_initiator ? sa->init_i : sa->init_r,
-		.real_msg_len = for_initiator ? sa->init_i_len : sa->init_r_len,
-		.peer_nonce = for_initiator ? sa->nr : sa->ni,
-		.peer_nonce_len = for_initiator ? sa->nr_len : sa->ni_len,
-		.sk_p = for_initiator ? sa->km.sk_pi : sa->km.sk_pr,
-		.sk_p_len = sa->km.prf_len,
-		.id_body = idb,
-		.id_body_len = idb_len,
-	};
-
-	return ike_auth_psk_compute(&in, sa->t->psk->data, sa->t->psk->len, out, out_len);
-}
-
-static int auth_verify(struct ike_sa *sa, const struct cfg_tunnel *t, bool of_initiator,
-		       const struct ike_id *id, const struct ike_auth *auth)
-{
-	struct ike_auth_input in = {
+	return (struct ike_auth_input){
 		.prf = sa->suite.prf,
 		.real_msg = of_initiator ? sa->init_i : sa->init_r,
 		.real_msg_len = of_initiator ? sa->init_i_len : sa->init_r_len,
@@ -136,9 +122,23 @@ static int auth_verify(struct ike_sa *sa, const struct cfg_tunnel *t, bool of_in
 		.peer_nonce_len = of_initiator ? sa->nr_len : sa->ni_len,
 		.sk_p = of_initiator ? sa->km.sk_pi : sa->km.sk_pr,
 		.sk_p_len = sa->km.prf_len,
-		.id_body = id->body.p,
-		.id_body_len = id->body.len,
+		.id_body = idb,
+		.id_body_len = idb_len,
 	};
+}
+
+static int auth_compute(struct ike_sa *sa, bool for_initiator, const uint8_t *idb, size_t idb_len,
+			uint8_t out[ALG_MAX_PRF], size_t *out_len)
+{
+	struct ike_auth_input in = auth_input(sa, for_initiator, idb, idb_len);
+
+	return ike_auth_psk_compute(&in, sa->t->psk->data, sa->t->psk->len, out, out_len);
+}
+
+static int auth_verify(struct ike_sa *sa, const struct cfg_tunnel *t, bool of_initiator,
+		       const struct ike_id *id, const struct ike_auth *auth)
+{
+	struct ike_auth_input in = auth_input(sa, of_initiator, id->body.p, id->body.len);
 
 	if (auth->method != IKEV2_AUTH_SHARED_KEY)
 		return IG_ENOTSUP;
