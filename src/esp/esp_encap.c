@@ -94,6 +94,25 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* The next unpredictable CBC IV from the SA's pool (refilled when used up). */
+static int next_cbc_iv(struct esp_sa *sa, uint8_t *iv)
+{
+	int e;
+
+	if (sa->iv_pool_pos == 0 || sa->iv_pool_pos + sa->iv_len > ESP_IV_POOL) {
+		if ((e = crypto_random(sa->iv_pool, ESP_IV_POOL)) != 0)
+			return e;
+		sa->iv_pool_pos = 0;
+	}
+	memcpy(iv, sa->iv_pool + sa->iv_pool_pos, sa->iv_len);
+	/* Never hand out the same bytes twice. */
+	memset(sa->iv_pool + sa->iv_pool_pos, 0, sa->iv_len);
+	sa->iv_pool_pos = (uint16_t)(sa->iv_pool_pos + sa->iv_len);
+	if (sa->iv_pool_pos + sa->iv_len > ESP_IV_POOL)
+		sa->iv_pool_pos = 0;
+	return 0;
+}
+
 int esp_encap_nh(struct esp_sa *sa, unsigned worker, struct esp_buf *b, uint8_t next_header,
 		 const uint8_t *iv_in)
 {
@@ -132,7 +151,7 @@ int esp_encap_nh(struct esp_sa *sa, unsigned worker, struct esp_buf *b, uint8_t 
 		memcpy(iv, iv_in, sa->iv_len);
 	} else if (sa->cipher) {
 		/* RFC 3602 3: the CBC IV must be unpredictable. */
-		if ((e = crypto_random(iv, sa->iv_len)) != 0)
+		if ((e = next_cbc_iv(sa, iv)) != 0)
 			return e;
 	} else {
 		/* RFC 4106 3.1: unique per key is enough; the sequence number never repeats. */

@@ -101,6 +101,15 @@ struct esp_sa {
 	struct crypto_aead *aead;	/* AES-GCM, ChaCha20-Poly1305, AES-GMAC */
 	struct crypto_integ *mac;	/* HMAC with AES-CBC */
 
+	/*
+	 * Outbound CBC IVs (RFC 3602 2.4: unpredictable): drawn from the CSPRNG
+	 * ESP_IV_POOL bytes at a time, not per packet, where one RAND_bytes call
+	 * costs as much as the AES itself. Written by the SA's one worker.
+	 */
+#define ESP_IV_POOL 1024
+	uint16_t iv_pool_pos;
+	uint8_t iv_pool[ESP_IV_POOL];
+
 	struct esp_sa_dp dp; /* data path binding (esp_install.c) */
 };
 
