@@ -1,13 +1,13 @@
 # ipsecgw — the two commands of the README:
 #   make test   installs what is missing, builds, runs every test
 #   make demo   the guide's tunnel between ipsecgw and strongSwan in namespaces
-# plus: make (build), make fuzz (long fuzz runs), make asan, make format, make install.
+# plus: make (build), make bench (benchmarks), make fuzz (long fuzz runs), make asan, make format, make install.
 
 BUILD ?= build
 FUZZ_TIME ?= 600
 PREFIX ?= /usr/local
 
-.PHONY: all deps build test demo fuzz asan format clean install
+.PHONY: all deps build test demo bench fuzz asan format clean install
 
 all: build
 
@@ -25,6 +25,11 @@ test: deps
 
 demo: deps build
 	@./scripts/demo.sh
+
+# Benchmarks (docs/bench.md), not tests: ESP per core vs raw OpenSSL, and
+# iperf3 through ipsecgw/strongSwan tunnels in namespaces; JSON in build/bench.json.
+bench: deps build
+	@BUILD=$(BUILD) ./scripts/bench.sh
 
 asan: deps
 	@SKIP_FUZZ=1 SKIP_NETNS=1 ./scripts/run-tests.sh
