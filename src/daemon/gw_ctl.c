@@ -243,6 +243,20 @@ static int h_status(void *ctx, json_t *args, json_t **result, char *err, size_t 
 	json_object_set_new(o, "child_sas", json_integer((json_int_t)k.child_sas));
 	json_object_set_new(o, "ike_rx_invalid", json_integer((json_int_t)k.rx_invalid));
 	json_object_set_new(o, "ike_rx_dropped", json_integer((json_int_t)k.rx_dropped));
+	if (g->dp) {
+		struct esp_dp_stats d;
+
+		esp_dp_stats(g->dp, &d);
+		json_object_set_new(
+			o, "datapath",
+			json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "no_sa_drops",
+				  (json_int_t)d.no_sa_drops, "no_policy_drops",
+				  (json_int_t)d.no_policy_drops, "malformed", (json_int_t)d.malformed,
+				  "bandwidth_drops", (json_int_t)d.tbf_drops, "icmp_frag_needed",
+				  (json_int_t)d.icmp_frag_needed, "ike_handed_off",
+				  (json_int_t)d.ike_handed_off, "tx_errors", (json_int_t)d.tx_errors,
+				  "workers", (json_int_t)esp_dp_nworkers(g->dp)));
+	}
 	*result = o;
 	return 0;
 }

@@ -7,10 +7,13 @@
  * installs.
  *
  * Routes:
- *   policy-based  each remote selector of an installed CHILD SA is routed
- *                 into the policy TUN (ipsecgw0), with the gateway's own
- *                 address inside the tunnel's local subnets as source when
- *                 it has one; removed with the last CHILD SA that needs it.
+ *   policy-based  each remote subnet is routed into the policy TUN
+ *                 (ipsecgw0) for as long as the tunnel is configured, with
+ *                 the gateway's own address inside the tunnel's local
+ *                 subnets as source when it has one. Without a CHILD SA the
+ *                 data path drops and counts what the route brings (RFC 4301
+ *                 5.1): traffic for the remote subnets never leaves in the
+ *                 clear, not before the SA, not between two SAs.
  *   route-based   the tunnel's TUN (interface:, default vti<N>) carries
  *                 local-tunnel-ip with the peer tunnel IP as its peer, and
  *                 every remote-subnet is routed via the peer tunnel IP for
@@ -22,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "crypto/alg.h"
 #include "daemon/gw.h"
 #include "esp/esp_dp.h"
 #include "lib/err.h"
@@ -65,11 +69,49 @@ static void on_reclaim(evutil_socket_t fd, short what, void *arg)
 		esp_dp_reclaim(g->dp);
 }
 
-/* The MTU of a tunnel interface: the outer MTU less the most ESP-in-UDP can add. */
-static unsigned tunnel_mtu(void)
+/*
+ * The largest inner packet that fits a 1500-byte outer packet with the
+ * tunnel's ESP proposals (the worst of them): outer IP (20, or 40 for an
+ * IPv6 peer) + UDP 8 (ESP in UDP; raw ESP has 8 bytes more room) + ESP
+ * header 8 + IV + padding to the cipher's block + 2 trailer bytes + ICV
+ * (RFC 4303 2, RFC 3948 2.1). AES-256-CBC/HMAC-SHA2-256 over IPv4 gives 1430.
+ */
+static unsigned tunnel_mtu(const struct cfg_tunnel *t)
 {
-	/* IPv4 20 + UDP 8 + ESP 8 + IV 16 + padding 15 + trailer 2 + ICV 32. */
-	return 1500 - (20 + 8 + 8 + 16 + 15 + 2 + 32);
+	unsigned outer = (t->peer.family == AF_INET6 ? 40 : 20) + 8 + 8, best = 1500;
+
+	for (size_t i = 0; i < t->esp.n_proposals; i++) {
+		const struct proposal *p = &t->esp.proposals[i];
+
+		for (size_t e = 0; e < p->n_encr; e++) {
+			uint16_t id = p->encr[e].id;
+			size_t icv = alg_encr_is_aead(id) ? alg_encr_icv_len(id) : 0;
+			size_t block = alg_encr_block_len(id) < 4 ? 4 : alg_encr_block_len(id);
+			size_t room;
+
+			for (size_t k = 0; k < p->n_integ; k++)
+				if (alg_integ_icv_len(p->integ[k]) > icv)
+					icv = alg_integ_icv_len(p->integ[k]);
+			if (outer + alg_encr_iv_len(id) + icv + block + 2 > 1500)
+				continue;
+			room = 1500 - outer - alg_encr_iv_len(id) - icv;
+			room -= room % block;
+			if (room - 2 < best)
+				best = (unsigned)(room - 2);
+		}
+	}
+	return best < 576 ? 576 : best;
+}
+
+/* The policy TUN is shared: the smallest of the policy tunnels' MTUs. */
+static unsigned policy_mtu(const struct cfg *c)
+{
+	unsigned m = 1500;
+
+	for (size_t i = 0; i < c->n_tunnels; i++)
+		if (c->tunnels[i].type == CFG_TYPE_POLICY && tunnel_mtu(&c->tunnels[i]) < m)
+			m = tunnel_mtu(&c->tunnels[i]);
+	return m == 1500 ? 1400 : m;
 }
 
 /* Our own address inside one of the tunnel's local subnets, if we have one. */
@@ -91,12 +133,14 @@ static bool local_source(struct gw *g, const struct cfg_tunnel *t, int family, s
 	return false;
 }
 
+static void policy_routes(struct gw *g, const struct cfg_tunnel *t, bool add);
+
 static void tunnel_setup(struct gw *g, const struct cfg_tunnel *t)
 {
 	struct esp_dp_tunnel dt = {
 		.tunnel_id = (uint32_t)t->index + 1,
 		.ifname = t->type == CFG_TYPE_ROUTE ? t->interface : NULL,
-		.mtu = tunnel_mtu(),
+		.mtu = tunnel_mtu(t),
 		.mss_in = t->tcp_mss.enabled && t->tcp_mss.direction != CFG_MSS_OUTBOUND,
 		.mss_out = t->tcp_mss.enabled && t->tcp_mss.direction != CFG_MSS_INBOUND,
 		.mss = t->tcp_mss.value,
@@ -109,7 +153,11 @@ static void tunnel_setup(struct gw *g, const struct cfg_tunnel *t)
 			  ig_strerror(r));
 		return;
 	}
-	if (t->type != CFG_TYPE_ROUTE || !g->rtnl_ok)
+	if (t->type != CFG_TYPE_ROUTE) {
+		policy_routes(g, t, true);
+		return;
+	}
+	if (!g->rtnl_ok)
 		return;
 	if ((r = rtnl_addr_add(&g->rtnl, name, &t->local_tunnel_ip, &t->peer_tunnel_ip,
 			       RTNL_EXIST_OK)) != 0)
@@ -138,8 +186,10 @@ void gw_dp_tunnels(struct gw *g, const struct cfg *old)
 			const struct cfg_tunnel *t = &old->tunnels[i];
 			const struct cfg_tunnel *n = cfg_tunnel_find(g->cfg, t->name);
 
-			if (!n || !cfg_tunnel_equal(t, n) || n->index != t->index)
+			if (!n || !cfg_tunnel_equal(t, n) || n->index != t->index) {
+				policy_routes(g, t, false);
 				esp_dp_tunnel_del(g->dp, (uint32_t)t->index + 1);
+			}
 		}
 	for (size_t i = 0; i < g->cfg->n_tunnels; i++) {
 		const struct cfg_tunnel *t = &g->cfg->tunnels[i];
@@ -156,7 +206,7 @@ int gw_dp_start(struct gw *g)
 		.nworkers = 1,
 		.raw_esp = true,
 		.policy_tun = ESP_DP_POLICY_TUN,
-		.policy_mtu = tunnel_mtu(),
+		.policy_mtu = policy_mtu(g->cfg),
 		.bandwidth_bps = g->cfg->gateway.bandwidth_bps,
 		.ike_handoff_fd = -1,
 	};
@@ -208,27 +258,6 @@ void gw_dp_stop(struct gw *g)
 	g->rtnl_ok = false;
 }
 
-/* Is a route for this CIDR still needed by another installed CHILD SA of the policy TUN? */
-static bool route_needed(const struct gw *g, const struct gw_child *skip, const struct cidr *c)
-{
-	for (size_t i = 0; i < GW_MAX_CHILD; i++) {
-		const struct gw_child *ch = &g->children[i];
-
-		if (!ch->used || ch == skip)
-			continue;
-		for (size_t k = 0; k < ch->out.n_remote_ts; k++) {
-			struct cidr x[32];
-			int n = esp_range_to_cidrs(&ch->out.remote_ts[k].first,
-						   &ch->out.remote_ts[k].last, x, 32);
-
-			for (int j = 0; j < n && j < 32; j++)
-				if (cidr_eq(&x[j], c))
-					return true;
-		}
-	}
-	return false;
-}
-
 /*
  * A peer whose address lies inside its own remote subnets (no NAT, the
  * gateway is part of the protected network) must stay reachable outside
@@ -262,62 +291,45 @@ static void pin_peer(struct gw *g, const struct addr *peer)
 		log_error(LS_DAEMON, "pinning a route to the peer: %s", rtnl_error(&g->rtnl));
 }
 
-/* Adds (or removes) the policy routes for a CHILD SA's remote selectors. */
-static void policy_routes(struct gw *g, const struct gw_child *ch, bool add)
+/* Adds (or removes) the routes of a policy tunnel's remote subnets into the policy TUN. */
+static void policy_routes(struct gw *g, const struct cfg_tunnel *t, bool add)
 {
-	const struct cfg_tunnel *t = ch->out.tunnel_id && ch->out.tunnel_id <= g->cfg->n_tunnels
-					     ? &g->cfg->tunnels[ch->out.tunnel_id - 1]
-					     : NULL;
-
-	if (!g->rtnl_ok || !t || t->type == CFG_TYPE_ROUTE)
+	if (!g->rtnl_ok || t->type == CFG_TYPE_ROUTE)
 		return;
-	for (size_t k = 0; k < ch->out.n_remote_ts; k++) {
-		struct cidr x[32];
-		int n = esp_range_to_cidrs(&ch->out.remote_ts[k].first, &ch->out.remote_ts[k].last, x,
-					   32);
+	for (size_t k = 0; k < t->n_remote_subnets; k++) {
+		struct rtnl_route rt = { .dst = t->remote_subnets[k] };
+		char c[CIDR_STRLEN];
 
-		for (int j = 0; j < n && j < 32; j++) {
-			struct rtnl_route rt = { .dst = x[j] };
-			char c[CIDR_STRLEN];
-
-			/* Never route everything into the tunnel: IKE itself must pass. */
-			if (x[j].plen == 0)
-				continue;
-			snprintf(rt.dev, sizeof(rt.dev), "%s", ESP_DP_POLICY_TUN);
-			if (add && cidr_contains_addr(&x[j], &ch->out.dst))
-				pin_peer(g, &ch->out.dst);
-			if (add) {
-				local_source(g, t, x[j].a.family, &rt.src);
-				if (rtnl_route_add(&g->rtnl, &rt, RTNL_EXIST_OK) != 0)
-					log_error(LS_DAEMON, "tunnel %s: %s", t->name,
-						  rtnl_error(&g->rtnl));
-				else
-					log_debug(LS_DAEMON, "tunnel %s: route %s dev %s", t->name,
-						  cidr_format(&x[j], c, sizeof(c)), ESP_DP_POLICY_TUN);
-			} else if (!route_needed(g, ch, &x[j])) {
-				rtnl_route_del(&g->rtnl, &rt, RTNL_MISSING_OK);
-			}
+		/* Never route everything into the tunnel: IKE itself must pass. */
+		if (rt.dst.plen == 0)
+			continue;
+		snprintf(rt.dev, sizeof(rt.dev), "%s", ESP_DP_POLICY_TUN);
+		if (!add) {
+			rtnl_route_del(&g->rtnl, &rt, RTNL_MISSING_OK);
+			continue;
 		}
+		if (!t->peer_any && cidr_contains_addr(&rt.dst, &t->peer))
+			pin_peer(g, &t->peer);
+		local_source(g, t, rt.dst.a.family, &rt.src);
+		if (rtnl_route_add(&g->rtnl, &rt, RTNL_EXIST_OK) != 0)
+			log_error(LS_DAEMON, "tunnel %s: %s", t->name, rtnl_error(&g->rtnl));
+		else
+			log_debug(LS_DAEMON, "tunnel %s: route %s dev %s", t->name,
+				  cidr_format(&rt.dst, c, sizeof(c)), ESP_DP_POLICY_TUN);
 	}
 }
 
 int gw_dp_install(struct gw *g, struct gw_child *ch)
 {
-	int r;
-
 	if (!g->dp)
 		return 0;
-	if ((r = esp_sa_install(g->dp, &ch->in, &ch->out)) != 0)
-		return r;
-	policy_routes(g, ch, true);
-	return 0;
+	return esp_sa_install(g->dp, &ch->in, &ch->out);
 }
 
 void gw_dp_remove(struct gw *g, struct gw_child *ch)
 {
 	if (!g->dp)
 		return;
-	policy_routes(g, ch, false);
 	esp_sa_remove(g->dp, &ch->in, &ch->out);
 }
 
