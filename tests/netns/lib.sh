@@ -163,6 +163,8 @@ topo_nonat() {
 sw_start() { # NS DIR [install_routes yes|no]
 	local ns=$1 dir=$2 routes=${3:-yes} i
 	mkdir -p "$dir"
+	# A stale socket from an earlier charon would pass the wait below.
+	rm -f "$dir/charon.vici"
 	cat >"$dir/strongswan.conf" <<EOT
 charon {
   load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey gmp curve25519 kdf kernel-libipsec kernel-netlink socket-default vici updown
