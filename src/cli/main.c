@@ -12,6 +12,10 @@
 static const struct cli_cmd commands[] = {
 	{"status", cli_cmd_status, "status [--json]",
 	 "daemon overview: uptime, listening addresses, tunnel and SA counts"},
+	{"show", cli_cmd_keys_show, "show ipsec-state [--json]",
+	 "every ESP SA with its keys, like 'ip -s xfrm state'"},
+	{"export", cli_cmd_export, "export wireshark DIR [--tunnel NAME]",
+	 "write esp_sa and ikev2_decryption_table (0600) for Wireshark/tshark"},
 	{"show", cli_cmd_show, "show WHAT [--json]",
 	 "WHAT: tunnels | ike-sa | ipsec-sa (VyOS 'show vpn' layouts)"},
 	{"up", cli_cmd_up, "up TUNNEL", "bring a tunnel up (start its IKE SA)"},

@@ -83,6 +83,8 @@ bool gw_dp_stats(struct gw *g, uint32_t spi_in, uint32_t spi_out, struct esp_dp_
 
 /* Control requests (gw_ctl.c). */
 int gw_ctl_register(struct gw *g, struct ctl_server *s);
+/* show-ipsec-state, export-wireshark: key material (gw_keys.c). */
+int gw_keys_register(struct gw *g, struct ctl_server *s);
 
 /* Problems the daemon has with an otherwise valid config (IKEv1 not yet). */
 void gw_config_supported(const struct cfg *c, struct cfg_diag *d);

@@ -338,7 +338,8 @@ int gw_ctl_register(struct gw *g, struct ctl_server *s)
 	    (r = ctl_server_register(s, "show-ipsec-sa", h_show_ipsec_sa, g)) != 0 ||
 	    (r = ctl_server_register(s, "up", h_up, g)) != 0 ||
 	    (r = ctl_server_register(s, "down", h_down, g)) != 0 ||
-	    (r = ctl_server_register(s, "reload", h_reload, g)) != 0)
+	    (r = ctl_server_register(s, "reload", h_reload, g)) != 0 ||
+	    (r = gw_keys_register(g, s)) != 0)
 		return r;
 	return 0;
 }

@@ -127,4 +127,35 @@ struct ike_counts {
 };
 void ike_engine_counts(struct ike_engine *e, struct ike_counts *c);
 
+/*
+ * Key material of the current SAs, for `ipsecgw show ipsec-state` and
+ * `export wireshark` (ike_keys.c). The callback gets each established IKE
+ * SA once with child == NULL, then once per CHILD SA with both directions
+ * as the data path has them (keys included). Everything lives on the
+ * stack of ike_engine_keys() and is wiped after the call: copy what you
+ * keep, and never log it.
+ */
+struct ike_keys_sa {
+	const char *tunnel;
+	unsigned serial;
+	bool initiator;
+	uint64_t spi_i, spi_r;
+	struct ike_endpoint local, remote;
+	uint16_t encr, encr_keybits, integ, prf, dh;
+	size_t e_len, a_len; /* SK_e (salt included) and SK_a lengths; a_len 0 with an AEAD */
+	uint8_t sk_ei[ALG_MAX_KEY], sk_er[ALG_MAX_KEY];
+	uint8_t sk_ai[ALG_MAX_PRF], sk_ar[ALG_MAX_PRF];
+};
+
+struct ike_keys_child {
+	unsigned child;        /* CHILD SA serial */
+	uint64_t installed_s;  /* seconds since it was installed */
+	struct esp_sa_desc in, out;
+};
+
+typedef void (*ike_keys_fn)(void *ctx, const struct ike_keys_sa *sa,
+			    const struct ike_keys_child *child);
+/* Calls fn for every IKE SA with keys (and each of its CHILD SAs). */
+void ike_engine_keys(struct ike_engine *e, ike_keys_fn fn, void *ctx);
+
 #endif
