@@ -37,6 +37,7 @@ int cli_cmd_up(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_down(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_reload(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_log(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_peer_config(const struct cli_opts *o, int argc, char **argv);
 /* cmd_keys.c: "show ipsec-state" (other views go on to cli_cmd_show), "export wireshark". */
 int cli_cmd_keys_show(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_export(const struct cli_opts *o, int argc, char **argv);

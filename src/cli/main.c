@@ -28,6 +28,9 @@ static const struct cli_cmd commands[] = {
 	{"check", cli_cmd_check, "check [CONFIG]",
 	 "validate a config file (default " IPSECGW_DEFAULT_CONFIG
 	 "); exit 1 listing every problem"},
+	{"peer-config", cli_cmd_peer_config,
+	 "peer-config TUNNEL --for strongswan|swanctl|vyos|libreswan [--config FILE]",
+	 "print the other side's configuration for TUNNEL (no daemon needed)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
