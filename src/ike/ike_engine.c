@@ -440,7 +440,7 @@ void ike_engine_status(struct ike_engine *e, ike_sa_status_fn fn, void *ctx)
 			x->state = c->state == CHILD_S_INSTALLED ? "installed" :
 				   c->state == CHILD_S_REKEYING ? "rekeying" : "deleting";
 			x->transport = c->transport;
-			x->encap = sa->natt;
+			x->encap = sa->natt && (sa->nat_here || sa->nat_there);
 			x->spi_in = c->spi_in;
 			x->spi_out = c->spi_out;
 			ike_chosen_names(&c->esp, x->proposal, sizeof(x->proposal));

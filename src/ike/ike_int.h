@@ -162,6 +162,9 @@ int ike_sa_set_keys(struct ike_sa *sa); /* crypto objects from sa->km */
 uint32_t ike_new_child_spi(struct ike_engine *e);
 struct ike_child *ike_child_new(struct ike_sa *sa);
 int ike_child_install(struct ike_sa *sa, struct ike_child *c);
+/* What the data path gets for a CHILD SA (keys included: wipe after use). */
+void ike_child_descs(const struct ike_sa *sa, const struct ike_child *c, struct esp_sa_desc *in,
+		     struct esp_sa_desc *out);
 void ike_child_free(struct ike_sa *sa, struct ike_child *c, bool remove);
 struct ike_child *ike_child_find_out(struct ike_sa *sa, uint32_t spi_out);
 

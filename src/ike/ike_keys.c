@@ -10,53 +10,6 @@
 #include "ike/ike_int.h"
 #include "lib/secret.h"
 
-/*
- * One direction of a CHILD SA as the data path got it (ike_sa.c builds
- * the same for esp_sa_install). RFC 7296 2.17: the initiator-to-responder
- * keys come first in KEYMAT, so our outbound keys are ei/ai when we were
- * the initiator of the exchange that made the CHILD SA.
- */
-static void child_dir(const struct ike_sa *sa, const struct ike_child *c, bool inbound,
-		      struct esp_sa_desc *d)
-{
-	const struct cfg_tunnel *t = sa->t;
-	bool use_i = sa->initiator != inbound;
-
-	memset(d, 0, sizeof(*d));
-	d->inbound = inbound;
-	d->spi = inbound ? c->spi_in : c->spi_out;
-	d->reqid = c->reqid;
-	d->tunnel_id = t ? (uint32_t)t->index + 1 : 0;
-	d->encap = sa->natt && (sa->nat_here || sa->nat_there);
-	d->mode = c->transport ? ESP_MODE_TRANSPORT : ESP_MODE_TUNNEL;
-	d->df = t ? (enum esp_df)t->esp.df_bit : ESP_DF_COPY;
-	d->encr = c->esp.encr;
-	d->encr_keybits = c->esp.encr_keybits;
-	d->integ = c->esp.integ;
-	d->esn = c->esp.esn == ALG_ESN_YES;
-	d->enc_key_len = c->keys.e_len;
-	d->int_key_len = c->keys.a_len;
-	memcpy(d->enc_key, use_i ? c->keys.ei : c->keys.er, c->keys.e_len);
-	memcpy(d->int_key, use_i ? c->keys.ai : c->keys.ar, c->keys.a_len);
-	d->replay_window = inbound ? (t ? t->esp.replay_window : 1024) : 0;
-	if (t) {
-		d->hard.seconds = t->esp.lifetime_s;
-		d->hard.bytes = t->esp.life_bytes;
-		d->hard.packets = t->esp.life_packets;
-	}
-	if (inbound) {
-		d->src = sa->remote.addr;
-		d->sport = sa->remote.port;
-		d->dst = sa->local.addr;
-		d->dport = sa->local.port;
-	} else {
-		d->src = sa->local.addr;
-		d->sport = sa->local.port;
-		d->dst = sa->remote.addr;
-		d->dport = sa->remote.port;
-	}
-}
-
 void ike_engine_keys(struct ike_engine *e, ike_keys_fn fn, void *ctx)
 {
 	uint64_t now = ike_now(e);
@@ -89,8 +42,8 @@ void ike_engine_keys(struct ike_engine *e, ike_keys_fn fn, void *ctx)
 		for (struct ike_child *ch = sa->children; ch; ch = ch->next) {
 			c.child = ch->serial;
 			c.installed_s = (now - ch->installed_at) / 1000;
-			child_dir(sa, ch, true, &c.in);
-			child_dir(sa, ch, false, &c.out);
+			/* Exactly what the data path got (ike_sa.c). */
+			ike_child_descs(sa, ch, &c.in, &c.out);
 			fn(ctx, &k, &c);
 		}
 	}

@@ -217,7 +217,7 @@ static void ts_to_esp(const struct ike_ts_pl *ts, struct esp_ts *out, size_t *n)
 }
 
 /* The in and out descriptions of a CHILD SA (keys included). */
-static void child_descs(const struct ike_sa *sa, const struct ike_child *c,
+void ike_child_descs(const struct ike_sa *sa, const struct ike_child *c,
 			struct esp_sa_desc *in, struct esp_sa_desc *out)
 {
 	const struct cfg_tunnel *t = sa->t;
@@ -259,6 +259,7 @@ static void child_descs(const struct ike_sa *sa, const struct ike_child *c,
 	memcpy(in->int_key, ka_in, c->keys.a_len);
 
 	out->inbound = false;
+	out->replay_window = 0; /* anti-replay is the receiver's (RFC 4303 3.4.3) */
 	out->spi = c->spi_out;
 	out->src = sa->local.addr;
 	out->sport = sa->local.port;
@@ -277,7 +278,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	c->next = sa->children;
 	sa->children = c;
 	if (sa->e->io.child_install) {
-		child_descs(sa, c, &in, &out);
+		ike_child_descs(sa, c, &in, &out);
 		r = sa->e->io.child_install(sa->e->io.ctx, &in, &out);
 		secret_wipe(&in, sizeof(in));
 		secret_wipe(&out, sizeof(out));
@@ -298,7 +299,7 @@ void ike_child_free(struct ike_sa *sa, struct ike_child *c, bool remove)
 	if (remove && c->installed && sa->e->io.child_remove) {
 		struct esp_sa_desc in, out;
 
-		child_descs(sa, c, &in, &out);
+		ike_child_descs(sa, c, &in, &out);
 		sa->e->io.child_remove(sa->e->io.ctx, &in, &out);
 		secret_wipe(&in, sizeof(in));
 		secret_wipe(&out, sizeof(out));
