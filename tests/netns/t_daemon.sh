@@ -72,6 +72,21 @@ kill -HUP "$(cat "$igdir/ipsecgwd.pid")"
 check "SIGHUP reloads" wait_for 5 grep -q "SIGHUP: reloading" "$igdir/ipsecgwd.log"
 check "SIGHUP: daemon alive, SAs kept" sh -c "kill -0 $(cat "$igdir/ipsecgwd.pid") && '$BUILD/ipsecgw' --socket '$igdir/ctl.sock' show ipsec-sa --json | grep -q '$spi_before'"
 
+# reload with the tunnel changed (now we initiate, with another ESP proposal):
+# the old SAs go (Delete to the peer), new ones come up with new SPIs.
+nat_forward
+sed -i 's/start: respond/start: initiate/; s/esp: { proposals: \[aes256-sha256-modp1024\] }/esp: { proposals: [aes128-sha256-modp2048] }/' "$igdir/ipsecgw.yaml"
+sed -i 's/esp_proposals = aes256-sha256-modp1024/esp_proposals = aes128-sha256-modp2048,aes256-sha256-modp1024/' "$swdir/swanctl.conf"
+sw_load "$swdir" "$swdir/swanctl.conf"
+check "reload of a changed tunnel succeeds" sh -c "'$BUILD/ipsecgw' --socket '$igdir/ctl.sock' reload | grep -q reloaded"
+changed_up() {
+	ig "$igdir" show ipsec-sa --json 2>/dev/null | python3 -c "
+import json,sys; a=json.load(sys.stdin)
+sys.exit(0 if len(a) == 1 and a[0]['spi_in'] != '$spi_before' and a[0]['proposal'].startswith('AES_CBC_128') else 1)"
+}
+check "changed tunnel is re-established with new SPIs and the new proposal" wait_for 20 changed_up
+check "the old CHILD SA is gone at strongSwan" wait_for 10 sh -c "[ \$(swanctl --list-sas --uri unix://$swdir/charon.vici | grep -c INSTALLED) -eq 1 ]"
+
 # SIGTERM: Delete to the peer, then exit.
 kill -TERM "$(cat "$igdir/ipsecgwd.pid")"
 check "SIGTERM: ipsecgwd exits" wait_for 5 sh -c "! kill -0 $(cat "$igdir/ipsecgwd.pid") 2>/dev/null"

@@ -21,6 +21,11 @@ failure() { # name initiator(ig|sw) log-regex
 		topo_teardown
 		return
 	fi
+	# `ipsecgw log --follow` streams the daemon's log like `swanctl --log`.
+	"$BUILD/ipsecgw" --socket "$igdir/ctl.sock" log --follow >"$igdir/follow.log" 2>&1 &
+	local fpid=$!
+	T_PIDS+=($fpid)
+	sleep 0.5
 	[ "$init" = sw ] && swanctl_ "$swdir" --initiate --child net --timeout 10 >"$swdir/initiate.log" 2>&1
 	sleep 3
 	if wait_for 10 grep -Eq "$want" "$igdir/ipsecgwd.log"; then
@@ -29,6 +34,16 @@ failure() { # name initiator(ig|sw) log-regex
 		fail "$name: ipsecgw logs the reason (/$want/)"
 		dump_logs "$igdir" "$swdir"
 	fi
+	# When ipsecgw initiates at start-up, the failure comes before the follower connects.
+	if [ "$init" = sw ]; then
+		if wait_for 5 grep -Eq "$want" "$igdir/follow.log"; then
+			pass "$name: log --follow shows it too"
+		else
+			fail "$name: log --follow shows it too"
+			sed 's/^/#   /' "$igdir/follow.log" | tail -5
+		fi
+	fi
+	kill "$fpid" 2>/dev/null
 	check "$name: no SA in ipsecgw" sh -c "[ \"\$('$BUILD/ipsecgw' --socket '$igdir/ctl.sock' show ipsec-sa --json)\" = '[]' ]"
 	check "$name: no SA in strongSwan" sh -c "! swanctl --list-sas --uri unix://$swdir/charon.vici | grep -q ESTABLISHED"
 	check "$name: ipsecgwd alive" ig_alive "$igdir"
