@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,69 @@ static void join(const json_t *arr, char *out, size_t len)
 		(size_t)snprintf(out + off, len - off, "%s%s", i ? "," : "", json_string_value(e));
 }
 
+/* A JSON array of strings, space-separated. */
+static void words(FILE *f, const json_t *a)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(a, i, w)
+		fprintf(f, "%s%s", i ? " " : "", json_is_string(w) ? json_string_value(w) : "?");
+}
+
+/*
+ * strongSwan statusall's per-SA lines, from the optional "sas" array of the
+ * status result (IKE SAs as in show-ike-sa, each with its "child_sas").
+ */
+static void status_sas(FILE *f, const json_t *sas)
+{
+	const json_t *sa, *c;
+	size_t i, k;
+
+	if (!json_is_array(sas))
+		return;
+	json_array_foreach(sas, i, sa)
+	{
+		char ago[64], name[64], state[32];
+		size_t n;
+
+		snprintf(name, sizeof(name), "%s[%lld]", str(sa, "tunnel"), num(sa, "serial"));
+		snprintf(state, sizeof(state), "%s", str(sa, "state"));
+		for (n = 0; state[n]; n++)
+			state[n] = (char)toupper((unsigned char)state[n]);
+		cli_fmt_words(num(sa, "established_s"), ago, sizeof(ago));
+		fprintf(f, "%s: %s %s ago, %s[%s]...%s[%s]\n", name, state, ago, str(sa, "local_addr"),
+			str(sa, "local_id"), str(sa, "remote_addr"), str(sa, "remote_id"));
+		fprintf(f, "%s: IKEv%lld SPIs: %s_i%s %s_r%s\n", name, num(sa, "version"),
+			str(sa, "spi_i"), json_is_true(json_object_get(sa, "initiator")) ? "*" : "",
+			str(sa, "spi_r"), json_is_true(json_object_get(sa, "initiator")) ? "" : "*");
+		fprintf(f, "%s: IKE proposal: %s%s%s/%s/%s\n", name, str(sa, "encryption"),
+			*str(sa, "integrity") ? "/" : "", str(sa, "integrity"), str(sa, "prf"),
+			str(sa, "dh_group"));
+		json_array_foreach(json_object_get(sa, "child_sas"), k, c)
+		{
+			const char *cn = str(c, "child");
+			char cst[32];
+
+			snprintf(cst, sizeof(cst), "%s", str(c, "state"));
+			for (n = 0; cst[n]; n++)
+				cst[n] = (char)toupper((unsigned char)cst[n]);
+			fprintf(f, "%s: %s, %s, %sSPIs: %s_i %s_o\n", cn, cst,
+				strcmp(str(c, "mode"), "transport") == 0 ? "TRANSPORT" : "TUNNEL",
+				json_is_true(json_object_get(c, "encap")) ? "ESP in UDP " : "",
+				str(c, "spi_in"), str(c, "spi_out"));
+			fprintf(f, "%s: %s, %lld bytes_i (%lld pkts), %lld bytes_o (%lld pkts)\n", cn,
+				str(c, "proposal"), num(c, "bytes_in"), num(c, "packets_in"),
+				num(c, "bytes_out"), num(c, "packets_out"));
+			fprintf(f, "%s: ", cn);
+			words(f, json_object_get(c, "local_ts"));
+			fprintf(f, " === ");
+			words(f, json_object_get(c, "remote_ts"));
+			fprintf(f, "\n");
+		}
+	}
+}
+
 char *cli_render_status(const json_t *st, char *err, size_t errlen)
 {
 	const json_t *listening = json_object_get(st, "listening"), *l, *m;
@@ -105,6 +169,7 @@ char *cli_render_status(const json_t *st, char *err, size_t errlen)
 	fprintf(o.f, "Security Associations (%lld up, %lld connecting):\n", num(st, "ike_sas"),
 		num(st, "ike_sas_connecting"));
 	fprintf(o.f, "  CHILD SAs: %lld\n", num(st, "child_sas"));
+	status_sas(o.f, json_object_get(st, "sas"));
 	return out_close(&o, err, errlen);
 }
 

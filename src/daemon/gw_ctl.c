@@ -71,6 +71,7 @@ struct collect {
 	struct gw *g;
 	json_t *ike, *child;
 	const char *tunnel; /* only this one (NULL: all) */
+	bool nest;          /* put each IKE SA's CHILD SAs inside it ("child_sas") */
 	size_t up, connecting, children;
 };
 
@@ -109,7 +110,14 @@ static void collect_cb(void *ctx, const struct ike_sa_status *s, const struct ik
 		json_object_set_new(o, "rekey_in_s", json_integer(s->rekey_in_s));
 		json_object_set_new(o, "reauth_in_s", json_integer(s->reauth_in_s));
 		json_object_set_new(o, "children", json_integer((json_int_t)n));
+		json_object_set_new(o, "serial", json_integer(s->serial));
 		json_array_append_new(cc->ike, o);
+		if (cc->nest) {
+			json_t *kids = json_array();
+
+			json_object_set_new(o, "child_sas", kids);
+			cc->child = kids;
+		}
 	}
 	for (size_t i = 0; cc->child && i < n; i++) {
 		json_t *o = json_object();
@@ -211,7 +219,7 @@ static int h_show_tunnels(void *ctx, json_t *args, json_t **result, char *err, s
 static int h_status(void *ctx, json_t *args, json_t **result, char *err, size_t errlen)
 {
 	struct gw *g = ctx;
-	struct collect cc = { .g = g };
+	struct collect cc = { .g = g, .ike = json_array(), .nest = true };
 	struct ike_counts k;
 	json_t *o = json_object(), *l = json_array();
 	size_t up_tunnels = 0;
@@ -241,6 +249,8 @@ static int h_status(void *ctx, json_t *args, json_t **result, char *err, size_t 
 	json_object_set_new(o, "ike_sas", json_integer((json_int_t)k.ike_established));
 	json_object_set_new(o, "ike_sas_connecting", json_integer((json_int_t)cc.connecting));
 	json_object_set_new(o, "child_sas", json_integer((json_int_t)k.child_sas));
+	/* Per-SA lines, like strongSwan's statusall. */
+	json_object_set_new(o, "sas", cc.ike);
 	json_object_set_new(o, "ike_rx_invalid", json_integer((json_int_t)k.rx_invalid));
 	json_object_set_new(o, "ike_rx_dropped", json_integer((json_int_t)k.rx_dropped));
 	if (g->dp) {

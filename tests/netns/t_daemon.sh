@@ -87,6 +87,27 @@ sys.exit(0 if len(a) == 1 and a[0]['spi_in'] != '$spi_before' and a[0]['proposal
 check "changed tunnel is re-established with new SPIs and the new proposal" wait_for 20 changed_up
 check "the old CHILD SA is gone at strongSwan" wait_for 10 sh -c "[ \$(swanctl --list-sas --uri unix://$swdir/charon.vici | grep -c INSTALLED) -eq 1 ]"
 
+# reload without the tunnel: its SAs are deleted at the peer; with it
+# again (start: initiate): it comes back by itself.
+cp "$igdir/ipsecgw.yaml" "$igdir/with.yaml"
+python3 - "$igdir/ipsecgw.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+out = []
+for l in lines:
+    if l.startswith("tunnels:"):
+        out.append("tunnels: []")
+        break
+    out.append(l)
+open(p, "w").write("\n".join(out) + "\n")
+PY
+check "reload with the tunnel removed succeeds" sh -c "'$BUILD/ipsecgw' --socket '$igdir/ctl.sock' reload | grep -q 'reloaded .*: 0 tunnels'"
+check "removed tunnel: strongSwan got the Delete" wait_for 10 sh -c "! swanctl --list-sas --uri unix://$swdir/charon.vici | grep -q ESTABLISHED"
+cp "$igdir/with.yaml" "$igdir/ipsecgw.yaml"
+check "reload with the tunnel added back succeeds" sh -c "'$BUILD/ipsecgw' --socket '$igdir/ctl.sock' reload | grep -q 'reloaded .*: 1 tunnel'"
+check "added tunnel comes up by itself" ig_wait_up "$igdir" 20
+
 # SIGTERM: Delete to the peer, then exit.
 kill -TERM "$(cat "$igdir/ipsecgwd.pid")"
 check "SIGTERM: ipsecgwd exits" wait_for 5 sh -c "! kill -0 $(cat "$igdir/ipsecgwd.pid") 2>/dev/null"

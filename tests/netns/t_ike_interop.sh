@@ -56,6 +56,7 @@ scenario() { # name ig-role initiator(ig|sw)
 		fail "$name: status and show tables render"
 		sed 's/^/#   /' "$igdir/text.txt"
 	fi
+	check "$name: status has statusall-style per-SA lines" sh -c "grep -q '^peer\[[0-9]*\]: IKE proposal: ' '$igdir/text.txt' && grep -q '^peer{[0-9]*}: INSTALLED, TUNNEL' '$igdir/text.txt'"
 	if [ "${CHECK_NAT:-}" != "" ]; then
 		check "$name: NAT-T on 4500" sh -c "grep -q '\"nat_t\": true' '$igdir/ike.json'"
 	fi

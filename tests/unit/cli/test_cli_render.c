@@ -43,6 +43,8 @@ static void golden(const char *json_name, const char *txt_name, render_fn fn)
 static void test_golden_status(void **state)
 {
 	golden("status.json", "status.txt", cli_render_status);
+	/* With the per-SA lines of strongSwan's statusall. */
+	golden("status_sas.json", "status_sas.txt", cli_render_status);
 }
 
 static void test_golden_tunnels(void **state)
