@@ -73,7 +73,17 @@ static void state_text(FILE *f, const json_t *s, time_t now)
 	fprintf(f, "\t  %lld(bytes), %lld(packets)\n", num(st, "bytes"), num(st, "packets"));
 	localtime_r(&added, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(f, "\t  add %s use -\n", when);
+	if (num(s, "use_time_s") >= 0) {
+		time_t used = now - (time_t)num(s, "use_time_s");
+		char uwhen[32];
+		struct tm utm;
+
+		localtime_r(&used, &utm);
+		strftime(uwhen, sizeof(uwhen), "%Y-%m-%d %H:%M:%S", &utm);
+		fprintf(f, "\t  add %s use %s\n", when, uwhen);
+	} else {
+		fprintf(f, "\t  add %s use -\n", when);
+	}
 	fprintf(f, "\tstats:\n");
 	fprintf(f, "\t  replay-window 0 replay %lld failed %lld\n", num(st, "replay"),
 		num(st, "integrity_failed"));

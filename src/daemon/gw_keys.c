@@ -200,6 +200,15 @@ static json_t *dir_json(const struct state_ctx *sc, const struct ike_keys_sa *sa
 			  (json_int_t)(d->inbound ? st.replay_drops : 0), "integrity_failed",
 			  (json_int_t)(d->inbound ? st.icv_fails : 0)));
 	json_object_set_new(o, "add_time_s", json_integer((json_int_t)c->installed_s));
+	/* Seconds since the last packet of this direction (-1: none yet), like xfrm's use time. */
+	{
+		uint64_t last = d->inbound ? st.last_in_ms : st.last_out_ms, now = gw_now_ms();
+
+		json_object_set_new(o, "use_time_s",
+				    json_integer(have && last && now >= last
+							 ? (json_int_t)((now - last) / 1000)
+							 : -1));
+	}
 	return o;
 }
 

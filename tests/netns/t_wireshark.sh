@@ -63,7 +63,8 @@ scenario() { # name (env: IG_IKE/IG_ESP, SW_IKE/SW_ESP, expectations)
 	      and by["out"]["src"] == "203.0.113.7" and by["out"]["dst"] == "198.51.100.57"
 	      and by["in"]["replay_window"] == 1024
 	      and by["out"]["stats"]["packets"] >= 3 and by["in"]["stats"]["packets"] >= 3
-	      and by["out"]["lifetime"]["hard_seconds"] > 0)
+	      and by["out"]["lifetime"]["hard_seconds"] > 0
+	      and all(0 <= s["use_time_s"] <= s["add_time_s"] + 1 for s in st))
 	if not ok:
 	    print("# swanctl in/out:", sw_in, sw_out); print("#", json.dumps(st))
 	sys.exit(0 if ok else 1)
@@ -72,7 +73,8 @@ scenario() { # name (env: IG_IKE/IG_ESP, SW_IKE/SW_ESP, expectations)
 		"ig_out=\$('$BUILD/ipsecgw' --socket '$igdir/ctl.sock' show ipsec-state) &&
 		 echo \"\$ig_out\" | grep -q '^src 203.0.113.7 dst 198.51.100.57' &&
 		 echo \"\$ig_out\" | grep -q '$XFRM_TEXT' &&
-		 echo \"\$ig_out\" | grep -q 'encap type espinudp sport 4500'"
+		 echo \"\$ig_out\" | grep -q 'encap type espinudp sport 4500' &&
+		 echo \"\$ig_out\" | grep -Eq 'add [0-9-]+ [0-9:]+ use [0-9-]+ [0-9:]+'"
 
 	sleep 0.5
 	kill -INT $cap_pid 2>/dev/null
