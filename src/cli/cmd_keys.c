@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -89,12 +90,31 @@ static void state_text(FILE *f, const json_t *s, time_t now)
 		num(st, "integrity_failed"));
 }
 
+char *cli_render_ipsec_state(const json_t *states, time_t now, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	json_t *s;
+	FILE *f;
+
+	if (!json_is_array(states)) {
+		snprintf(err, errlen, "expected an array of ESP SA states");
+		return NULL;
+	}
+	if (!(f = open_memstream(&text, &len))) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_array_foreach(states, i, s)
+		state_text(f, s, now);
+	fclose(f);
+	return text;
+}
+
 static int show_state(const struct cli_opts *o, int argc, char **argv)
 {
 	bool json = false;
 	json_t *result;
-	size_t i;
-	json_t *s;
 	int rc;
 
 	for (int a = 2; a < argc; a++) {
@@ -115,14 +135,16 @@ static int show_state(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	if (json) {
 		rc = cli_print_json(result);
-	} else if (!json_is_array(result)) {
-		fprintf(stderr, "ipsecgw: unexpected reply from ipsecgwd to 'show-ipsec-state'\n");
-		rc = CLI_FAIL;
 	} else {
-		time_t now = time(NULL);
+		char err[256], *text = cli_render_ipsec_state(result, time(NULL), err, sizeof(err));
 
-		json_array_foreach(result, i, s) {
-			state_text(stdout, s, now);
+		if (text) {
+			fputs(text, stdout);
+			free(text);
+		} else {
+			fprintf(stderr, "ipsecgw: unexpected reply from ipsecgwd to 'show-ipsec-state': %s\n",
+				err);
+			rc = CLI_FAIL;
 		}
 	}
 	json_decref(result);

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <time.h>
+
 #include <jansson.h>
 
 /* "status": strongSwan statusall-like header. */
@@ -28,5 +30,11 @@ char *cli_render_log_levels(const json_t *levels, char *err, size_t errlen);
  * note for {"dropped": N}. Ends in '\n'.
  */
 char *cli_render_log(const json_t *msg, char *err, size_t errlen);
+
+/*
+ * `show ipsec-state` in `ip -s xfrm state`'s layout; now is the time the
+ * add/use ages are counted back from (times printed in local time).
+ */
+char *cli_render_ipsec_state(const json_t *states, time_t now, char *err, size_t errlen);
 
 #endif

@@ -40,6 +40,27 @@ static void golden(const char *json_name, const char *txt_name, render_fn fn)
 	json_decref(in);
 }
 
+/* show ipsec-state: iproute2's `ip -s xfrm state` layout, times in UTC at a fixed now. */
+static void test_golden_ipsec_state(void **state)
+{
+	json_t *in = fixture_json("ipsec_state.json");
+	char *want = fixture_text("ipsec_state.txt"), *got, err[256] = "";
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_non_null(in);
+	assert_non_null(want);
+	got = cli_render_ipsec_state(in, 1790000000, err, sizeof(err));
+	if (!got)
+		fail_msg("ipsec_state.json: %s", err);
+	if (strcmp(got, want) != 0)
+		fail_msg("ipsec_state.json differs:\n--- got\n%s--- want\n%s", got, want);
+	free(got);
+	free(want);
+	json_decref(in);
+	assert_null(cli_render_ipsec_state(json_object(), 0, err, sizeof(err)));
+}
+
 static void test_golden_status(void **state)
 {
 	golden("status.json", "status.txt", cli_render_status);
@@ -233,6 +254,7 @@ static void test_render_log(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_ipsec_state),
 		cmocka_unit_test(test_golden_status),	   cmocka_unit_test(test_golden_tunnels),
 		cmocka_unit_test(test_golden_ike_sa),	   cmocka_unit_test(test_golden_ipsec_sa),
 		cmocka_unit_test(test_empty_lists),	   cmocka_unit_test(test_ike_sa_ltime),
