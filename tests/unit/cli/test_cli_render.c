@@ -58,7 +58,9 @@ static void test_golden_ipsec_state(void **state)
 	free(got);
 	free(want);
 	json_decref(in);
-	assert_null(cli_render_ipsec_state(json_object(), 0, err, sizeof(err)));
+	in = json_object();
+	assert_null(cli_render_ipsec_state(in, 0, err, sizeof(err)));
+	json_decref(in);
 }
 
 static void test_golden_status(void **state)
