@@ -22,6 +22,7 @@
 
 #include "esp/esp_dp_int.h"
 #include "lib/err.h"
+#include "lib/privs.h"
 #include "net/rtnl.h"
 
 #define RING_SLOTS_TOTAL 256 /* per consumer, split over its producers */
@@ -529,6 +530,9 @@ static void *worker_main(void *arg)
 	struct esp_dp *dp = w->dp;
 	struct epoll_event ev[DP_EVENTS];
 
+	/* A worker only moves packets on descriptors it was given: no capability. */
+	if (privs_drop_thread() != 0)
+		log_warn(LS_ESP, "esp_dp: worker %u: cannot drop capabilities", w->id);
 	esp_rcu_online(&dp->rcu, w->id);
 	while (!atomic_load_explicit(&dp->stop, memory_order_acquire)) {
 		int n;

@@ -22,6 +22,7 @@
 #include "config/model.h"
 #include "crypto/crypto.h"
 #include "ike/ike.h"
+#include "ike/ike_guard.h"
 #include "ike/ike_keymat.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_select.h"
@@ -132,6 +133,7 @@ struct ike_engine {
 	uint8_t cookie_secret[32];
 	uint64_t cookie_secret_at;
 	uint64_t rx_invalid, rx_dropped;
+	struct ike_guard guard; /* ike_guard.c: drop counters, admission limits */
 };
 
 /* Logging about one IKE SA: "ike: onprem[3]: ...". */
