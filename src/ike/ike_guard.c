@@ -4,6 +4,9 @@
 #include "ike/ike_int.h"
 #include "lib/err.h"
 
+#define IKE_GUARD_STR2(x) #x
+#define IKE_GUARD_STR(x)  IKE_GUARD_STR2(x)
+
 static const char *const names[IKE_DROP_COUNT] = {
 	[IKE_DROP_HEADER] = "ike_header",
 	[IKE_DROP_MALFORMED] = "ike_malformed",
@@ -72,10 +75,17 @@ enum ike_drop ike_guard_parse_class(int r, const struct ike_parse_err *err, bool
 	return IKE_DROP_MALFORMED;
 }
 
-bool ike_guard_admit(struct ike_engine *e, const struct ike_endpoint *from)
+bool ike_guard_admit(struct ike_engine *e, const struct ike_endpoint *from, size_t init_len)
 {
 	size_t all = 0, mine = 0;
 
+	if (init_len > IKE_GUARD_MAX_INIT_LEN) {
+		ike_guard_drop(
+			e, IKE_DROP_INIT_INVALID, from,
+			"IKE_SA_INIT larger than " IKE_GUARD_STR(IKE_GUARD_MAX_INIT_LEN) " bytes",
+			NULL);
+		return false;
+	}
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state != IKE_S_HALF_OPEN)
 			continue;

@@ -6,12 +6,16 @@
  * the cookie threshold (RFC 7296 2.6):
  *   per source    half-open SAs one address may hold (default 8)
  *   half-open     half-open SAs in all, cookie or not (default 1024)
+ *   INIT size     an IKE_SA_INIT request a half-open SA keeps a copy of
+ *                 (for AUTH, 2.15): at most 10000 bytes, strongSwan's
+ *                 max_packet (real ones are 300-3000 bytes)
  * The counters are what `ipsecgw status --json` shows under "dropped".
  */
 #ifndef IPSECGW_IKE_IKE_GUARD_H
 #define IPSECGW_IKE_IKE_GUARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/log.h"
@@ -46,6 +50,7 @@ struct ike_guard {
 
 #define IKE_GUARD_PER_SOURCE	8
 #define IKE_GUARD_MAX_HALF_OPEN 1024
+#define IKE_GUARD_MAX_INIT_LEN	10000
 
 void ike_guard_init(struct ike_guard *g);
 struct ike_guard *ike_engine_guard(struct ike_engine *e);
@@ -58,10 +63,11 @@ void ike_guard_drop(struct ike_engine *e, enum ike_drop d, const struct ike_endp
 /* The class of a failed ike_hdr_parse()/ike_msg_parse(). */
 enum ike_drop ike_guard_parse_class(int r, const struct ike_parse_err *err, bool header);
 /*
- * A new responder SA for from: false (counted and logged) when from holds
- * its share of half-open SAs or the half-open limit is reached.
+ * A new responder SA for from, whose IKE_SA_INIT has init_len bytes: false
+ * (counted and logged) when the message is too large, from holds its share
+ * of half-open SAs or the half-open limit is reached.
  */
-bool ike_guard_admit(struct ike_engine *e, const struct ike_endpoint *from);
+bool ike_guard_admit(struct ike_engine *e, const struct ike_endpoint *from, size_t init_len);
 /* A debug line about a refusal, under the same rate limit. */
 bool ike_guard_log_ok(struct ike_engine *e);
 

@@ -382,7 +382,7 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 		goto out;
 	}
 	/* Cookie or not: limits per source address and in all (ike_guard.h). */
-	if (!ike_guard_admit(e, from))
+	if (!ike_guard_admit(e, from, m->raw.len))
 		goto out;
 
 	for (size_t i = 0; i < n && !t; i++)

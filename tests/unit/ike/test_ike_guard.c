@@ -187,6 +187,41 @@ static void test_half_open_limit(void **state)
 	ike_engine_free(e);
 }
 
+/* A half-open SA keeps the IKE_SA_INIT: one larger than 10000 bytes is refused. */
+static void test_init_size(void **state)
+{
+	struct ike_engine *e = engine();
+	struct ike_endpoint from = {.port = 500}, to = {.port = 500};
+	static uint8_t m[IKE_GUARD_MAX_INIT_LEN + 64];
+	size_t off = 28, n = init_len, pad = IKE_GUARD_MAX_INIT_LEN + 8 - init_len;
+
+	(void)state;
+	addr_parse("192.0.2.70", &from.addr);
+	addr_parse("203.0.113.7", &to.addr);
+	memcpy(m, init_msg, init_len);
+	/* A non-critical unknown payload (type 201) at the end makes it large. */
+	while (m[off] != 0)
+		off += (size_t)m[off + 2] << 8 | m[off + 3];
+	m[off] = 201;
+	m[n] = 0;
+	m[n + 1] = 0;
+	m[n + 2] = (uint8_t)(pad >> 8);
+	m[n + 3] = (uint8_t)pad;
+	memset(m + n + 4, 0x11, pad - 4);
+	n += pad;
+	m[24] = (uint8_t)(n >> 24);
+	m[25] = (uint8_t)(n >> 16);
+	m[26] = (uint8_t)(n >> 8);
+	m[27] = (uint8_t)n;
+	ike_input(e, m, n, &from, &to);
+	assert_int_equal(half_open(e), 0);
+	assert_int_equal(ike_engine_guard(e)->drops[IKE_DROP_INIT_INVALID], 1);
+	/* The same message without the padding gets in. */
+	send_init(e, "192.0.2.70", 500, 0x6000);
+	assert_int_equal(half_open(e), 1);
+	ike_engine_free(e);
+}
+
 static void test_drop_classes(void **state)
 {
 	struct ike_engine *e = engine();
@@ -268,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_per_source),
 		cmocka_unit_test(test_cookies_above_threshold),
 		cmocka_unit_test(test_half_open_limit),
+		cmocka_unit_test(test_init_size),
 		cmocka_unit_test(test_drop_classes),
 		cmocka_unit_test(test_log_rate_bounded),
 	};
