@@ -12,7 +12,8 @@ scapy. Every command prints one JSON object of what it sent and saw.
   auth-garbage DST SRC     from SRC: IKE_SA_INIT, then IKE_AUTH with a garbage SK payload to
                            the half-open SA the responder made
   one DST                  one datagram too short for an IKE header
-  esp DST SPI              ESP in UDP: unknown SPIs, SPI with a bad ICV
+  esp DST SPI              ESP in UDP: unknown SPIs, SPI with a bad ICV; raw ESP
+                           (IP protocol 50): unknown SPIs and runts
   replay PCAP [reverse]    sends the IPv4 packets of an Ethernet pcap again,
                            as they were (raw socket), in order or reversed
 """
@@ -211,7 +212,14 @@ def esp(dst, spi):
         s.sendto(struct.pack("!II", spi, 0x10000000 + i) + os.urandom(16 + 64 + 16),
                  (dst, 4500))
         n_icv += 1
-    print(json.dumps({"unknown_spi": n_unknown, "bad_icv": n_icv}))
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+    n_raw = 0
+    for _ in range(100):
+        raw.sendto(struct.pack("!II", random.getrandbits(32) | 0x1000, 1) + os.urandom(48),
+                   (dst, 0))
+        raw.sendto(os.urandom(random.randint(0, 7)), (dst, 0))
+        n_raw += 2
+    print(json.dumps({"unknown_spi": n_unknown, "bad_icv": n_icv, "raw_esp": n_raw}))
 
 
 def replay(path, reverse):

@@ -5,7 +5,7 @@
 # oversized, wrong lengths, wrong chains, unknown critical payloads, bad
 # version/exchange), IKE_AUTH with a garbage SK to half-open SAs it made,
 # IKE_SA_INIT from one address (per-source limit) and from 150 addresses x 4
-# ports (cookies), ESP with unknown SPIs and with the real SPI and a bad
+# ports (cookies), ESP (in UDP and raw) with unknown SPIs, ESP with the real SPI and a bad
 # ICV, garbage on UDP 4500; and the on-path router replays the captured
 # strongSwan traffic (IKE and ESP) in order and reversed.
 #
