@@ -21,6 +21,19 @@ static const char *const names[IKE_DROP_COUNT] = {
 	[IKE_DROP_SA_LIMIT] = "ike_sa_limit",
 };
 
+/*
+ * How loud each class is: input that cannot be right warns; what a lossy
+ * network or a restarted peer also produces stays quieter.
+ */
+static const enum log_level levels[IKE_DROP_COUNT] = {
+	[IKE_DROP_HEADER] = LL_WARN,	   [IKE_DROP_MALFORMED] = LL_WARN,
+	[IKE_DROP_CRITICAL] = LL_WARN,	   [IKE_DROP_DECRYPT] = LL_WARN,
+	[IKE_DROP_UNKNOWN_SA] = LL_INFO,   [IKE_DROP_WINDOW] = LL_DEBUG,
+	[IKE_DROP_INIT_INVALID] = LL_WARN, [IKE_DROP_NO_TUNNEL] = LL_WARN,
+	[IKE_DROP_PER_SOURCE] = LL_WARN,   [IKE_DROP_HALF_OPEN] = LL_WARN,
+	[IKE_DROP_SA_LIMIT] = LL_WARN,
+};
+
 void ike_guard_init(struct ike_guard *g)
 {
 	*g = (struct ike_guard){
@@ -59,10 +72,10 @@ void ike_guard_drop(struct ike_engine *e, enum ike_drop d, const struct ike_endp
 		e->rx_invalid++;
 	else
 		e->rx_dropped++;
-	if (ike_guard_log_ok(e))
-		log_warn(LS_IKE, "dropped IKE message from %s:%u (%s): %s%s%s",
-			 addr_format(&from->addr, a, sizeof(a)), from->port, names[d], why,
-			 err && err->msg[0] ? ": " : "", err ? err->msg : "");
+	if (log_enabled(LS_IKE, levels[d]) && ike_guard_log_ok(e))
+		log_msg(LS_IKE, levels[d], "dropped IKE message from %s:%u (%s): %s%s%s",
+			addr_format(&from->addr, a, sizeof(a)), from->port, names[d], why,
+			err && err->msg[0] ? ": " : "", err ? err->msg : "");
 }
 
 enum ike_drop ike_guard_parse_class(int r, const struct ike_parse_err *err, bool header)
