@@ -339,9 +339,7 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	addr_format(&from->addr, a, sizeof(a));
 	if (m->hdr.msg_id != 0 || m->hdr.spi_r != 0) {
 		ike_guard_drop(e, IKE_DROP_INIT_INVALID, from,
-			       "IKE_SA_INIT request with SPIr or "
-			       "Message ID set",
-			       NULL);
+			       "IKE_SA_INIT request with SPIr or Message ID set", NULL);
 		return;
 	}
 	if (!(offer = malloc(sizeof(*offer))))
@@ -359,8 +357,8 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	n = ike_cfg_tunnels_for_peer(e, &from->addr, cand, sizeof(cand) / sizeof(cand[0]));
 	if (n == 0) {
 		ike_guard_drop(e, IKE_DROP_NO_TUNNEL, from,
-			       "IKE_SA_INIT, but no tunnel is configured for this peer; answering "
-			       "NO_PROPOSAL_CHOSEN",
+			       "IKE_SA_INIT, but no tunnel is configured for this peer; "
+			       "answering NO_PROPOSAL_CHOSEN",
 			       NULL);
 		reply_notify(e, m, from, to, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto out;
@@ -395,8 +393,7 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 		if (ike_guard_log_ok(e))
 			log_error(LS_IKE,
 				  "%s: IKE_SA_INIT from %s: no common IKE proposal "
-				  "(NO_PROPOSAL_CHOSEN); "
-				  "peer offered %s; we accept %s",
+				  "(NO_PROPOSAL_CHOSEN); peer offered %s; we accept %s",
 				  cand[0]->name, a,
 				  ike_offer_names(offer, IKEV2_PROTO_IKE, theirs, sizeof(theirs)),
 				  ike_config_names(cand[0]->ike.proposals, cand[0]->ike.n_proposals,
