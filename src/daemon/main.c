@@ -115,6 +115,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+#ifdef IPSECGW_FUZZING
+	/* -Dfuzz=true accepts a fake ICV and AUTH (ike_sk.c): never a daemon. */
+	fprintf(stderr, "ipsecgwd: this is a fuzzing build (-Dfuzz=true); it does not run\n");
+	return 1;
+#endif
 	log_set_target(LOG_TO_STDERR, NULL);
 	if (crypto_init() != 0) {
 		fprintf(stderr, "ipsecgwd: OpenSSL is missing algorithms we need\n");
