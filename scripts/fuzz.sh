@@ -4,7 +4,9 @@
 # fuzz/corpus/<target>. FUZZ_JOBS targets run at once (default 1; each is
 # one process). FUZZ_TARGETS="a b" limits the run to those targets.
 # Prints, and appends to fuzz/corpus-run/summary.tsv, one line per target:
-#   target  executions  seconds  corpus-files  result (ok | crash file)
+#   target  executions  seconds  corpus-files  corp  cov  result
+# corpus-files counts fuzz/corpus-run/<target> (inputs found, seeds apart);
+# corp and cov are libFuzzer's last figures (corpus with the seeds, edges).
 set -u
 cd "$(dirname "$0")/.."
 FUZZ_TIME=${FUZZ_TIME:-600}
@@ -16,7 +18,7 @@ ninja -C build-fuzz || exit 1
 mkdir -p fuzz/corpus-run fuzz/crashes
 
 run_one() { # target binary
-	local t=$1 name run start end execs res seeds=()
+	local t=$1 name run start end execs res last corp cov seeds=()
 	name=$(basename "$t")
 	run=fuzz/corpus-run/$name
 	mkdir -p "$run" "fuzz/crashes/$name"
@@ -30,8 +32,11 @@ run_one() { # target binary
 	fi
 	end=$(date +%s)
 	execs=$(grep -oE "Done [0-9]+ runs" "$run.log" | tail -1 | grep -oE "[0-9]+")
-	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${execs:--}" "$((end - start))" \
-		"$(ls "$run" | wc -l)" "$res" | tee -a fuzz/corpus-run/summary.tsv
+	last=$(grep -E "^#[0-9]+" "$run.log" | tail -1)
+	corp=$(grep -oE "corp: [0-9]+" <<<"$last" | grep -oE "[0-9]+")
+	cov=$(grep -oE "cov: [0-9]+" <<<"$last" | grep -oE "[0-9]+")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${execs:--}" "$((end - start))" \
+		"$(ls "$run" | wc -l)" "${corp:--}" "${cov:--}" "$res" | tee -a fuzz/corpus-run/summary.tsv
 	[ "$res" = ok ]
 }
 
