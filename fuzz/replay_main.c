@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 			struct stat st;
 
 			snprintf(path, sizeof(path), "%s/%s", argv[i], ents[j]->d_name);
-			if (ents[j]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			if (ents[j]->d_name[0] != '.' && stat(path, &st) == 0 &&
+			    S_ISREG(st.st_mode))
 				failed |= run_file(path);
 			free(ents[j]);
 		}
