@@ -48,6 +48,8 @@ static int link_setup(const char *name, unsigned mtu)
 	if (mtu)
 		r = rtnl_link_set_mtu(&h, name, mtu);
 	if (r == 0)
+		r = rtnl_link_set_txqlen(&h, name, ESP_DP_TUN_TXQLEN);
+	if (r == 0)
 		r = rtnl_link_set_up(&h, name, true);
 	rtnl_close(&h);
 	return r;
