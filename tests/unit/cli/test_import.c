@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -453,9 +454,32 @@ static void test_fmt(void **state)
 	assert_int_equal(imp_fmt_detect("config setup\n", 13), IMP_FMT_IPSECCONF);
 }
 
+/* The commands print to stdout, which is the TAP stream: silence it around them. */
+static int quiet_stdout(void)
+{
+	int saved;
+
+	fflush(stdout);
+	saved = dup(1);
+	int null = open("/dev/null", O_WRONLY);
+
+	assert_true(saved >= 0 && null >= 0);
+	dup2(null, 1);
+	close(null);
+	return saved;
+}
+
+static void restore_stdout(int saved)
+{
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+}
+
 /* The command: 0 printed, 1 unreadable or malformed, 2 usage; ipsec.secrets beside. */
 static void test_cmd_exit(void **state)
 {
+	int saved;
 	const char *dir = getenv("IPSECGW_TEST_DATA");
 	char vy[512], conf[512], sec[512], tmpdir[] = "/tmp/test_import.XXXXXX", copy[600],
 					   bad[] = "/tmp/test_import_bad.XXXXXX";
@@ -485,6 +509,7 @@ static void test_cmd_exit(void **state)
 		{CLI_USAGE, {"import", "--from", "vyos", vy, vy, NULL}},
 		{CLI_USAGE, {"import", "--from", "vyos", "--bogus", vy, NULL}},
 	};
+	saved = quiet_stdout();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int argc = 0, rc;
 
@@ -495,6 +520,7 @@ static void test_cmd_exit(void **state)
 			print_error("case %zu: %d\n", i, rc);
 		assert_int_equal(rc, cases[i].rc);
 	}
+	restore_stdout(saved);
 	unlink(bad);
 	/* ipsec.secrets beside the ipsec.conf is read without --secrets. */
 	assert_non_null(mkdtemp(tmpdir));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -351,9 +352,32 @@ static int write_tmp(char *path, const char *text)
 	return close(fd);
 }
 
+/* The commands print to stdout, which is the TAP stream: silence it around them. */
+static int quiet_stdout(void)
+{
+	int saved;
+
+	fflush(stdout);
+	saved = dup(1);
+	int null = open("/dev/null", O_WRONLY);
+
+	assert_true(saved >= 0 && null >= 0);
+	dup2(null, 1);
+	close(null);
+	return saved;
+}
+
+static void restore_stdout(int saved)
+{
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+}
+
 /* The command: 0 nothing blocks, 1 an error (or an unreadable peer file), 2 usage. */
 static void test_cmd_exit(void **state)
 {
+	int saved;
 	char *ours = read_all("ours.yaml"), *theirs = read_all("theirs.swanctl.conf"), *bad;
 	char yaml[] = "/tmp/test_peer_check.XXXXXX", good[] = "/tmp/test_peer_check.XXXXXX",
 	     wrong[] = "/tmp/test_peer_check.XXXXXX";
@@ -378,6 +402,7 @@ static void test_cmd_exit(void **state)
 		{CLI_USAGE, {"check", "--peer", good, yaml, "extra", NULL}},
 		{CLI_USAGE, {"check", "--peer", NULL}},
 	};
+	saved = quiet_stdout();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int argc = 0, rc;
 
@@ -388,6 +413,7 @@ static void test_cmd_exit(void **state)
 			print_error("case %zu: %d\n", i, rc);
 		assert_int_equal(rc, cases[i].rc);
 	}
+	restore_stdout(saved);
 	unlink(yaml);
 	unlink(good);
 	unlink(wrong);
