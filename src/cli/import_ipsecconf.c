@@ -182,14 +182,16 @@ static void get_secs(struct ic *c, struct ic_conn *cn, const char *k, uint32_t *
 }
 
 static const char *const known[] = {
-	"left",	   "right",    "leftid",      "rightid",   "leftsubnet",  "rightsubnet",
-	"ike",	   "esp",      "keyexchange", "reauth",	   "ikelifetime", "lifetime",
-	"keylife", "dpddelay", "dpdtimeout",  "dpdaction", "type",	  "authby",
-	"auto",	   "leftauth", "rightauth",   NULL,
+	"left",	       "right",	   "leftid",  "rightid",     "leftsubnet",
+	"rightsubnet", "ike",	   "esp",     "keyexchange", "reauth",
+	"ikelifetime", "lifetime", "keylife", "dpddelay",    "dpdtimeout",
+	"dpdaction",   "type",	   "authby",  "auto",	     NULL,
 };
 
 static bool is_known(const char *k)
 {
+	if (!strcmp(k, "leftauth") || !strcmp(k, "rightauth"))
+		return true;
 	for (size_t i = 0; known[i]; i++)
 		if (!strcmp(known[i], k))
 			return true;
@@ -283,6 +285,13 @@ static void conn(struct ic *c, struct ic_conn *cn)
 		imp_note(c->p, line, "type=%s not mapped (tunnel used)", v);
 	if ((v = get(c, cn, "authby", &line)) && strcmp(v, "secret") && strcmp(v, "psk"))
 		imp_note(c->p, line, "authby=%s not mapped: ipsecgw uses pre-shared keys", v);
+	for (int side = 0; side < 2; side++) {
+		const char *k = side ? "rightauth" : "leftauth";
+
+		if ((v = get(c, cn, k, &line)) && strcmp(v, "psk") && strcmp(v, "secret"))
+			imp_note(c->p, line, "%s=%s not mapped: ipsecgw uses pre-shared keys", k,
+				 v);
+	}
 	v = get(c, cn, "auto", &line);
 	t->initiate = v && (!strcmp(v, "start") || !strcmp(v, "route"));
 	if (!v || !strcmp(v, "ignore"))

@@ -240,7 +240,6 @@ static void child(struct sw *s, struct imp_tunnel *t, const char *cp)
 	t->esp_default = t->n_esp == 0;
 	t->esp_lifetime = 3600;
 	get_secs(s, cp, "rekey_time", &t->esp_lifetime);
-	(void)get(s, cp, "life_time", NULL);
 	if ((v = get(s, cp, "mode", &line)) && !strcmp(v, "transport"))
 		t->transport = true;
 	else if (v && strcmp(v, "tunnel"))
@@ -288,7 +287,6 @@ static void conn(struct sw *s, const char *name, uint32_t line)
 	t->ike_default = t->n_ike == 0;
 	get_secs(s, pre, "rekey_time", &rekey);
 	get_secs(s, pre, "reauth_time", &reauth);
-	(void)get(s, pre, "over_time", NULL);
 	t->reauth = reauth != 0;
 	t->ike_lifetime = reauth ? reauth : rekey;
 	get_secs(s, pre, "dpd_delay", &t->dpd_interval);
@@ -351,7 +349,7 @@ static void secrets(struct sw *s)
 	for (size_t ti = 0; ti < s->p->n; ti++) {
 		struct imp_tunnel *t = &s->p->t[ti];
 		char want[2][IMP_ID_MAX];
-		const struct sw_kv *best = NULL;
+		const struct sw_kv *best = NULL, *only = NULL;
 		size_t n_secrets = 0;
 
 		snprintf(want[0], IMP_ID_MAX, "%s", t->local_id);
@@ -379,10 +377,12 @@ static void secrets(struct sw *s)
 					      (want[1][0] && !strcmp(s->kv[j].val, want[1]))))
 					best = &s->kv[i];
 			}
-			if (n_secrets == 1 && !best && ti + 1 == s->p->n && s->p->n == 1)
-				best = &s->kv[i];
+			only = &s->kv[i];
 			s->kv[i].used = true;
 		}
+		/* The only secret in the file applies to the only connection. */
+		if (!best && n_secrets == 1 && s->p->n == 1)
+			best = only;
 		if (best && imp_set_psk(t, best->val, strlen(best->val)) != 0)
 			s->p->oom = true;
 	}

@@ -540,7 +540,11 @@ static bool vy_prop_text(struct vy *v, const struct vy_group *g, unsigned i, uns
 		snprintf(out, len, "%s%s%s%s%s", e, aead ? "" : "-", aead ? "" : hash, d ? "-" : "",
 			 d ? d : "");
 	else if (aead)
-		snprintf(out, len, "%s-prf%s-%s", e, pp->prf[0] ? pp->prf + 3 : hash, d);
+		snprintf(out, len, "%s-prf%s-%s", e,
+			 !pp->prf[0]		      ? hash
+			 : strncmp(pp->prf, "prf", 3) ? pp->prf
+						      : pp->prf + 3,
+			 d);
 	else
 		snprintf(out, len, "%s-%s%s%s-%s", e, hash, pp->prf[0] ? "-" : "", pp->prf, d);
 	return true;

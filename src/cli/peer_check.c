@@ -231,7 +231,7 @@ static const char *tool_remote_id(const struct imp_peer *p)
 static void check_addresses(struct pc *x, const struct cfg_tunnel *u, const struct imp_tunnel *t)
 {
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	const char *ours = our_addr(x->c, b, sizeof(b));
+	const char *ours;
 
 	if (!u->peer_any && t->local_addr.family && !imp_addr_private(&t->local_addr) &&
 	    !addr_eq(&u->peer, &t->local_addr))
