@@ -240,6 +240,50 @@ static void test_guide_ipsecconf(void **state)
 	imp_peer_free(&p);
 }
 
+/* What their file does not say is a marked placeholder, and the YAML still loads. */
+static void test_placeholders(void **state)
+{
+	static const char responder[] =
+		"connections {\n  c {\n    local_addrs = 192.168.0.123\n"
+		"    children {\n      c {\n        local_ts = 10.0.2.0/24\n"
+		"        remote_ts = 192.168.25.0/24\n      }\n    }\n  }\n}\n";
+	static const char initiator[] = "conn c\n  left=%defaultroute\n  right=203.0.113.7\n"
+					"  leftsubnet=10.0.2.0/24\n  rightsubnet=192.168.25.0/24\n"
+					"  auto=start\n";
+	struct imp_peer p;
+	struct cfg *c = NULL;
+	char *y;
+
+	(void)state;
+	/* They only respond and their address is private: we must initiate, to whom? */
+	parse_text(&p, IMP_FMT_SWANCTL, "r", responder, NULL);
+	y = yaml_of(&p);
+	assert_non_null(strstr(y,
+			       "#   tunnel c: PLACEHOLDER peer 192.0.2.1: their public address "
+			       "is not in their configuration and they do not initiate; set it\n"));
+	assert_non_null(strstr(y, "#   tunnel c: PLACEHOLDER psk: their PSK is not in the files "
+				  "read\n"));
+	assert_loads(y, &c);
+	assert_int_equal(c->tunnels[0].start, CFG_START_INITIATE);
+	assert_string_equal(c->tunnels[0].remote_id.text, "192.168.0.123");
+	cfg_free(c);
+	free(y);
+	imp_peer_free(&p);
+	/* They initiate from an unknown address: we answer anyone with their ID. */
+	parse_text(&p, IMP_FMT_IPSECCONF, "i", initiator, NULL);
+	assert_true(has_note(&p, "i:1: conn c: no ipsec.secrets read: the PSK is unknown"));
+	y = yaml_of(&p);
+	assert_non_null(strstr(y, "#   tunnel c: PLACEHOLDER peer %any"));
+	assert_non_null(strstr(y, "#   tunnel c: remote-id %any: their ID and address are not in "
+				  "their configuration\n"));
+	assert_loads(y, &c);
+	assert_true(c->tunnels[0].peer_any);
+	assert_int_equal(c->tunnels[0].start, CFG_START_RESPOND);
+	cfg_free(c);
+	free(y);
+	imp_peer_free(&p);
+}
+
 /* peer-config output read back gives the tunnel it was made from. */
 static void roundtrip(const char *yaml_name, const char *tunnel, enum peer_fmt pf)
 {
@@ -556,13 +600,10 @@ static void test_cmd_exit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_guide_vyos_policy),
-		cmocka_unit_test(test_guide_vyos_route),
-		cmocka_unit_test(test_guide_ipsecconf),
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_vyos_version),
-		cmocka_unit_test(test_fmt),
+		cmocka_unit_test(test_guide_vyos_policy), cmocka_unit_test(test_guide_vyos_route),
+		cmocka_unit_test(test_guide_ipsecconf),	  cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_roundtrip),	  cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_vyos_version),	  cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_cmd_exit),
 	};
 
