@@ -52,6 +52,8 @@ struct esp_dp_params {
 	unsigned path_mtu;	    /* MTU towards the peers (0: 1500): PMTU check and DF */
 	uint64_t bandwidth_bps;	    /* gateway cap on tunnel traffic out (0: none) */
 	int ike_handoff_fd;	    /* SOCK_SEQPACKET; IKE datagrams from port 4500 (-1: drop) */
+	int tun_offload;	    /* TUN segmentation/coalescing offloads: 1 on, -1 off,
+				       0 on unless the environment has IPSECGW_TUN_OFFLOAD=0 */
 };
 
 /*

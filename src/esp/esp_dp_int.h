@@ -14,6 +14,7 @@
 
 #include "esp/esp.h"
 #include "esp/esp_dp.h"
+#include "esp/gso.h"
 #include "esp/rcu.h"
 #include "esp/sad.h"
 #include "esp/spd.h"
@@ -53,6 +54,7 @@ struct dp_tun {
 	uint32_t tunnel_id; /* 0: the policy TUN */
 	char name[IFNAMSIZ];
 	unsigned nq;
+	bool offload;	     /* vnet headers and TSO/checksum offloads (TUNSETOFFLOAD took them) */
 	struct dp_tag *tags; /* [nworkers] */
 	struct tun *q;	     /* [nworkers] */
 };
@@ -136,6 +138,10 @@ struct dp_worker {
 	struct esp_buf b[DP_BATCH];   /* the batch being processed */
 	struct net_dgram d[DP_BATCH]; /* its addresses */
 	struct dp_txq tx_hdr4, tx_udp[ESP_DP_MAX_UDP], tx_raw[2];
+	uint8_t *gso_rx;		  /* a vnet header and a super-packet read from a TUN */
+	struct gso_seg seg;		  /* the super-packet being cut into w->b */
+	bool seg_busy;			  /* seg has segments left */
+	struct gso_coal coal;		  /* the TUN writes being merged */
 	struct net_pkt tun_out[DP_BATCH]; /* packets for one TUN */
 	size_t n_tun_out;
 	struct dp_tun *tun_out_dev;
@@ -146,6 +152,7 @@ struct dp_worker {
 struct esp_dp {
 	unsigned nworkers;
 	unsigned path_mtu;
+	bool offload; /* open TUNs with vnet headers and ask for offloads */
 	int ike_fd;
 	struct udp_sock udp[ESP_DP_MAX_UDP];
 	size_t n_udp;
