@@ -410,6 +410,8 @@ static void tun_flush_vnet(struct dp_worker *w, struct tun *q, bool offload)
 		/* Refused or a full queue: this packet is dropped, the others go on. */
 		if (tun_writev(q, iov, k) != 1)
 			dp_ctr(&w->st.tx_errors);
+		else if (k > 2)
+			dp_ctr(&w->st.gso_written);
 	}
 }
 
@@ -586,6 +588,8 @@ static void read_tun_vnet(struct dp_worker *w, struct dp_tun *t)
 					continue;
 				}
 				w->seg_busy = true;
+				if (w->seg.tcp)
+					dp_ctr(&w->st.gso_read);
 			}
 			cut(w, &n);
 		}
@@ -1017,5 +1021,7 @@ void esp_dp_stats(struct esp_dp *dp, struct esp_dp_stats *st)
 		st->tx_errors += ld(&s->tx_errors);
 		st->steered += ld(&s->steered);
 		st->steer_drops += ld(&s->steer_drops);
+		st->gso_read += ld(&s->gso_read);
+		st->gso_written += ld(&s->gso_written);
 	}
 }

@@ -92,7 +92,7 @@ struct dp_child {
 /* Per-worker counters: one writer, relaxed atomics, own cache line. */
 struct dp_wstats {
 	_Alignas(64) _Atomic uint64_t no_sa, no_policy, malformed, tbf, icmp, ike, ike_drops,
-		tx_errors, steered, steer_drops;
+		tx_errors, steered, steer_drops, gso_read, gso_written;
 };
 
 /*
