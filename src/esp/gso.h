@@ -107,7 +107,7 @@ struct gso_coal {
  * limit, no IPv4 options or IPv6 extension headers, contiguous sequence
  * numbers, same ACK number, window and TCP options, only ACK/ECE/PSH flags
  * (PSH ends a super-packet), equal payload sizes but for a shorter last
- * one, valid IPv4 header and TCP checksums, at most 64 KB. The head's
+ * one, valid IPv4 header and TCP checksums, at most 65535 bytes of IP. The head's
  * headers are rewritten in place for a merged packet (lengths, IPv4
  * header checksum, PSH of the last, and the pseudo-header sum in the TCP
  * checksum as NEEDS_CSUM wants it); everything else is left as it is.

@@ -32,7 +32,12 @@
 #define TCP_OFF_SEQ  4
 #define IP4_DF	     0x4000
 #define IP4_MF	     0x2000
-#define GSO_MAX_IP   65535 /* IPv4 total length; IPv6 payload length */
+/*
+ * The whole IP packet: IPv4's total length field, and for IPv6 the same so
+ * that it stays within the 64 KB a device takes as one GSO skb
+ * (GSO_LEGACY_MAX_SIZE) and is not cut again in software on the way.
+ */
+#define GSO_MAX_IP 65535
 
 /* What one packet offers for merging. */
 struct seg {
@@ -169,7 +174,7 @@ static bool continues(const struct gso_run *r, const struct seg *s)
 	       s->win == r->win && s->thl == r->thl && s->tcfl == r->tcfl &&
 	       (s->flags & ~TCP_FLAG_PSH) == r->flags && s->payload <= r->mss &&
 	       (!r->v4 || r->df || s->id == (uint16_t)(r->id + 1)) && s->ttl == r->ttl &&
-	       r->total + s->payload <= GSO_MAX_IP - (r->v4 ? IP4_HDR_MIN : 0u) &&
+	       r->total + s->payload <= GSO_MAX_IP - (r->v4 ? IP4_HDR_MIN : IP6_HDR_LEN) &&
 	       memcmp(s->opt, r->opt, (size_t)r->thl - TCP_HDR_MIN) == 0;
 }
 

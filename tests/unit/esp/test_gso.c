@@ -560,6 +560,18 @@ static void test_coal_limit(void **state)
 	}
 	assert_int_equal(total, GSO_COAL_MAX);
 	assert_int_equal(heads, 2);
+	/* IPv6: the whole packet within 65535 bytes too, not only its payload length. */
+	for (unsigned i = 0; i < GSO_COAL_MAX; i++) {
+		s = (struct tcp_spec){
+			.v6 = true, .seq = i * 1400, .ack = 1, .flags = F_ACK, .payload = 1400};
+		add(i, &s);
+	}
+	gso_coalesce(&C, P, GSO_COAL_MAX);
+	for (unsigned i = 0; i < GSO_COAL_MAX; i++)
+		if (C.head[i] && chain_len(i) > 1) {
+			assert_true(gather(i) <= 65535);
+			check_merged(i, chain_len(i), 1400, true, chain_len(i) * 1400);
+		}
 }
 
 /* esp/csum.c against the byte-by-byte routine, at every length and alignment. */
