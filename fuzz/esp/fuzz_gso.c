@@ -75,7 +75,7 @@ static void coalescer(const uint8_t *data, size_t size)
 {
 	static uint8_t pk[GSO_COAL_MAX][2048], cat[GSO_MAX_PKT + 64];
 	static struct gso_coal c;
-	struct net_pkt p[GSO_COAL_MAX];
+	struct net_pkt p[GSO_COAL_MAX] = {0}; /* gcc -O2 cannot see that only p[0..n) is read */
 	unsigned seen[GSO_COAL_MAX] = {0};
 	size_t n = 0;
 
