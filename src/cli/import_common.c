@@ -106,8 +106,8 @@ struct imp_tunnel *imp_tunnel_add(struct imp_peer *p, const char *name, uint32_t
 	return t;
 }
 
-static void push(struct imp_peer *p, char ***list, size_t *n, uint32_t line, const char *fmt,
-		 va_list ap)
+__attribute__((format(printf, 5, 0))) static void push(struct imp_peer *p, char ***list, size_t *n,
+						       uint32_t line, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *full = NULL, **nl;
 
