@@ -54,6 +54,8 @@ int ike_send_request_raw(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg
 	sa->req.tries = 0;
 	sa->req.active = true;
 	sa->req.is_delete = false;
+	sa->req.kind = REQ_OTHER;
+	sa->req.deadline = 0;
 	ike_sendto(sa->e, &sa->local, &sa->remote, msg, len);
 	sa->t_retransmit = ike_now(sa->e) + backoff(sa);
 	return 0;
@@ -118,7 +120,8 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 {
 	if (!sa->req.active || !sa->t_retransmit || now < sa->t_retransmit)
 		return;
-	if (sa->req.tries >= sa->e->p.retransmit_tries) {
+	if (sa->req.tries >= sa->e->p.retransmit_tries ||
+	    (sa->req.deadline && now >= sa->req.deadline)) {
 		sa->t_retransmit = 0;
 		sa->req.active = false;
 		if (sa->req.is_delete) {
@@ -127,11 +130,19 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 		}
 		char a[ADDR_STRLEN];
 
+		if (sa->req.kind == REQ_DPD) {
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer DPD for %u s (dpd.timeout): it is dead",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       sa->t ? sa->t->dpd.timeout_s : 0);
+			ike_life_dead_peer(sa, "DPD timeout");
+			return;
+		}
 		sa_log(sa, LL_WARN,
 		       "peer %s did not answer our %s request after %u retransmissions: giving up",
 		       addr_format(&sa->remote.addr, a, sizeof(a)), ike_exchange_name(sa->req.exchange, NULL),
 		       sa->req.tries);
-		ike_sa_destroy(sa, "retransmission limit reached");
+		ike_life_dead_peer(sa, "retransmission limit reached");
 		return;
 	}
 	sa->req.tries++;
@@ -139,4 +150,6 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 		  sa->req.tries, sa->req.msg_id);
 	ike_sendto(sa->e, &sa->local, &sa->remote, sa->req.buf, sa->req.len);
 	sa->t_retransmit = now + backoff(sa);
+	if (sa->req.deadline && sa->t_retransmit > sa->req.deadline)
+		sa->t_retransmit = sa->req.deadline;
 }

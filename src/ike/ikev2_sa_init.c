@@ -31,7 +31,7 @@
 
 static struct log_ratelimit init_rl = LOG_RATELIMIT_INIT(10, 20);
 
-static void spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN])
+void ike_spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN])
 {
 	for (int i = 0; i < IKE_SPI_LEN; i++)
 		out[i] = (uint8_t)(spi >> (56 - 8 * i));
@@ -42,8 +42,8 @@ static int natd(uint64_t spi_i, uint64_t spi_r, const struct ike_endpoint *ep,
 {
 	uint8_t si[IKE_SPI_LEN], sr[IKE_SPI_LEN];
 
-	spi_bytes(spi_i, si);
-	spi_bytes(spi_r, sr);
+	ike_spi_bytes(spi_i, si);
+	ike_spi_bytes(spi_r, sr);
 	return ike_natd_hash(si, sr, &ep->addr, ep->port, out);
 }
 
@@ -118,7 +118,7 @@ out:
 	return r;
 }
 
-int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
+static int init_start(struct ike_engine *e, const struct cfg_tunnel *t, unsigned reauth_of)
 {
 	struct ike_endpoint local = { .port = IKE_PORT }, remote = { .port = IKE_PORT };
 	struct ike_sa *sa;
@@ -138,6 +138,7 @@ int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
 	if (!(sa = ike_sa_new(e, true, &local, &remote)))
 		return IG_ENOMEM;
 	ike_sa_bind_tunnel(sa, t);
+	sa->reauth_of = reauth_of;
 	sa->ni_len = NONCE_LEN;
 	if ((r = crypto_random(sa->ni, sa->ni_len)) != 0 ||
 	    (r = new_dh(sa, preferred_group(t))) != 0 || (r = send_init_request(sa)) != 0) {
@@ -145,8 +146,22 @@ int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
 		ike_sa_destroy(sa, NULL);
 		return r;
 	}
-	sa_log(sa, LL_INFO, "initiating IKE SA to %s", addr_format(&t->peer, a, sizeof(a)));
+	if (reauth_of)
+		sa_log(sa, LL_INFO, "reauthenticating IKE SA [%u]: initiating a new IKE SA to %s",
+		       reauth_of, addr_format(&t->peer, a, sizeof(a)));
+	else
+		sa_log(sa, LL_INFO, "initiating IKE SA to %s", addr_format(&t->peer, a, sizeof(a)));
 	return 0;
+}
+
+int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
+{
+	return init_start(e, t, 0);
+}
+
+int ike_init_start_reauth(struct ike_engine *e, struct ike_sa *old)
+{
+	return init_start(e, old->t, old->serial);
 }
 
 /* A stateless answer to an IKE_SA_INIT request: one notify, SPIr zero (2.6). */
@@ -179,7 +194,7 @@ static int make_cookie(struct ike_engine *e, const struct ike_nonce *ni, const s
 		{ ni->data.p, ni->data.len }, { ip->b, addr_len(ip) }, { spi, sizeof(spi) },
 	};
 
-	spi_bytes(spi_i, spi);
+	ike_spi_bytes(spi_i, spi);
 	out[0] = version;
 	return crypto_prf(ALG_PRF_HMAC_SHA2_256, e->cookie_secret, sizeof(e->cookie_secret), iov,
 			  3, out + 1);
@@ -270,8 +285,8 @@ static int derive_keys(struct ike_sa *sa, const struct ike_ke *peer_ke)
 	size_t gir_len = 0;
 	int r;
 
-	spi_bytes(sa->spi_i, si);
-	spi_bytes(sa->spi_r, sr);
+	ike_spi_bytes(sa->spi_i, si);
+	ike_spi_bytes(sa->spi_r, sr);
 	sa->suite = (struct ike_suite){ .encr = sa->prop.encr, .encr_keybits = sa->prop.encr_keybits,
 					.integ = sa->prop.integ, .prf = sa->prop.prf,
 					.dh = sa->prop.dh };
