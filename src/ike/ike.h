@@ -100,7 +100,10 @@ uint64_t ike_engine_next_timer(struct ike_engine *e);
 /* Runs every timer that is due. */
 void ike_engine_run_timers(struct ike_engine *e);
 
-/* Starts an IKE SA for the tunnel (no-op if one is up or connecting). */
+/*
+ * Starts an IKE SA for the tunnel (no-op if one is up or connecting); with
+ * an IKE SA up but no CHILD SA, asks for one with CREATE_CHILD_SA.
+ */
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel);
 /* Deletes the tunnel's SAs, telling the peer (INFORMATIONAL Delete). */
 int ike_engine_terminate(struct ike_engine *e, const char *tunnel);

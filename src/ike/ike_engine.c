@@ -357,14 +357,20 @@ static void hold_drop(struct ike_engine *e, const char *tunnel)
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel)
 {
 	const struct cfg_tunnel *t = ike_cfg_tunnel(e, tunnel);
+	struct ike_sa *sa;
 
 	if (!t)
 		return IG_ENOENT;
 	if (t->ike.version != CFG_IKE_V2)
 		return IG_ENOTSUP;
 	hold_drop(e, tunnel);
-	if (tunnel_sa(e, t))
+	if ((sa = tunnel_sa(e, t)) != NULL) {
+		/* Up but without a CHILD SA (it expired, the peer deleted it): ask
+		 * for one on the IKE SA we have. */
+		if (sa->state == IKE_S_ESTABLISHED && !sa->children && !sa->rekeyed)
+			return sa->req.active ? IG_EAGAIN : ike_child_add_start(sa);
 		return 0;
+	}
 	return ike_init_start(e, t);
 }
 

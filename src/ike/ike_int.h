@@ -293,6 +293,8 @@ int ike_respond_notify(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id, uin
 void ike_ccsa_on_request(struct ike_sa *sa, struct ike_msg *m);
 void ike_ccsa_on_response(struct ike_sa *sa, struct ike_msg *m);
 int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c);
+/* A CHILD SA for the tunnel's selectors on an IKE SA that has none (1.3.1). */
+int ike_child_add_start(struct ike_sa *sa);
 /* Installs the CHILD SA and arms its lifetimes; logs. */
 int ike_child_up(struct ike_sa *sa, struct ike_child *c);
 /* The peer deleted (or we removed) old: its successor's outbound goes live. */

@@ -214,6 +214,12 @@ void ike_life_dead_peer(struct ike_sa *sa, const char *why)
 	ike_sa_destroy(sa, why);
 	if (!t)
 		return;
+	/* Its reauthentication, still connecting, goes with it: the action
+	 * below starts afresh (with INITIAL_CONTACT). */
+	for (struct ike_sa *o = e->sas; o; o = o->next)
+		if (o->reauth_of == sa->serial && o->t == t && !o->established_at &&
+		    o->state != IKE_S_DEAD)
+			ike_sa_destroy(o, "the IKE SA it reauthenticates is gone");
 	/* A reauthentication that failed: the old IKE SA stays and tries again. */
 	if (sa->reauth_of && (old = sa_by_serial(e, sa->reauth_of)) != NULL) {
 		old->reauth_started = false;
@@ -345,12 +351,22 @@ void ike_life_sa_timers(struct ike_sa *sa, uint64_t now)
 		return;
 	if (sa->t_expire && now >= sa->t_expire) {
 		sa->t_expire = 0;
-		if (sa->rekeyed)
+		if (sa->rekeyed) {
 			sa_log(sa, LL_INFO, "replaced IKE SA not deleted by the peer: deleting it");
-		else
+		} else if (sa->req.active) {
+			/* Our request is still unanswered: the peer is gone. */
+			sa_log(sa, LL_INFO,
+			       "IKE SA expired (hard lifetime, ike.lifetime %u s) while the peer "
+			       "does "
+			       "not answer",
+			       sa->t->ike.lifetime_s);
+			ike_life_dead_peer(sa, "hard lifetime reached, peer not answering");
+			return;
+		} else {
 			sa_log(sa, LL_INFO,
 			       "IKE SA expired (hard lifetime, ike.lifetime %u s): deleting",
 			       sa->t->ike.lifetime_s);
+		}
 		ike_info_delete_ike(sa);
 		return;
 	}

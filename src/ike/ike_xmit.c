@@ -56,8 +56,15 @@ int ike_send_request_raw(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg
 	sa->req.is_delete = false;
 	sa->req.kind = REQ_OTHER;
 	sa->req.deadline = 0;
+	/* Once up, no request waits longer than dpd.timeout for its answer:
+	 * a peer that died during a rekey is found as soon as by DPD. */
+	if (sa->established_at && sa->t && sa->t->dpd.action != CFG_DPD_NONE &&
+	    sa->t->dpd.timeout_s)
+		sa->req.deadline = ike_now(sa->e) + (uint64_t)sa->t->dpd.timeout_s * 1000;
 	ike_sendto(sa->e, &sa->local, &sa->remote, msg, len);
 	sa->t_retransmit = ike_now(sa->e) + backoff(sa);
+	if (sa->req.deadline && sa->t_retransmit > sa->req.deadline)
+		sa->t_retransmit = sa->req.deadline;
 	return 0;
 }
 
@@ -138,10 +145,19 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 			ike_life_dead_peer(sa, "DPD timeout");
 			return;
 		}
-		sa_log(sa, LL_WARN,
-		       "peer %s did not answer our %s request after %u retransmissions: giving up",
-		       addr_format(&sa->remote.addr, a, sizeof(a)), ike_exchange_name(sa->req.exchange, NULL),
-		       sa->req.tries);
+		if (sa->req.deadline && now >= sa->req.deadline)
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer our %s request within %u s "
+			       "(dpd.timeout): giving up",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       ike_exchange_name(sa->req.exchange, NULL),
+			       sa->t ? sa->t->dpd.timeout_s : 0);
+		else
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer our %s request after %u retransmissions: "
+			       "giving up",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       ike_exchange_name(sa->req.exchange, NULL), sa->req.tries);
 		ike_life_dead_peer(sa, "retransmission limit reached");
 		return;
 	}

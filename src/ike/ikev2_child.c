@@ -196,6 +196,14 @@ static int child_request(struct ike_sa *sa, struct ike_child *c, uint16_t group,
 	if (c) {
 		sa->ccsa.ts_i = c->ts_local;
 		sa->ccsa.ts_r = c->ts_remote;
+	} else if (t->type == CFG_TYPE_ROUTE) {
+		ike_tsel_any(&sa->ccsa.ts_i);
+		ike_tsel_any(&sa->ccsa.ts_r);
+	} else if ((r = ike_tsel_from_cidrs(t->local_subnets, t->n_local_subnets,
+					    &sa->ccsa.ts_i)) != 0 ||
+		   (r = ike_tsel_from_cidrs(t->remote_subnets, t->n_remote_subnets,
+					    &sa->ccsa.ts_r)) != 0) {
+		goto out;
 	}
 	if ((r = crypto_random(sa->ccsa.n, sa->ccsa.n_len)) != 0 ||
 	    (group && (r = crypto_dh_new(&sa->ccsa.dh, group)) != 0) ||
@@ -206,7 +214,7 @@ static int child_request(struct ike_sa *sa, struct ike_child *c, uint16_t group,
 	buf_wr_init(&w, inner, sizeof(inner));
 	if ((r = ike_bld_init_inner(&b, &w)) != 0 ||
 	    (c && (r = ike_bld_notify_rekey_sa(&b, IKEV2_PROTO_ESP, c->spi_in)) != 0) ||
-	    (c && c->transport &&
+	    (((c && c->transport) || (!c && t->esp.mode == CFG_MODE_TRANSPORT)) &&
 	     (r = ike_bld_notify_simple(&b, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0)) != 0) ||
 	    (r = ike_bld_sa(&b, offer)) != 0 ||
 	    (r = ike_bld_nonce(&b, sa->ccsa.n, sa->ccsa.n_len)) != 0)
@@ -231,6 +239,21 @@ out:
 	secret_wipe(inner, sizeof(inner));
 	free(offer);
 	return r;
+}
+
+int ike_child_add_start(struct ike_sa *sa)
+{
+	int r;
+
+	if (!sa->t)
+		return IG_ESTATE;
+	if ((r = child_request(sa, NULL, pfs_group(sa->t), 0)) != 0) {
+		if (r != IG_EAGAIN)
+			sa_log(sa, LL_ERROR, "cannot ask for a new CHILD SA: %s", ig_strerror(r));
+		return r;
+	}
+	sa_log(sa, LL_INFO, "asking for a new CHILD SA (CREATE_CHILD_SA)");
+	return 0;
 }
 
 int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
@@ -675,6 +698,10 @@ void ike_ccsa_on_response(struct ike_sa *sa, struct ike_msg *m)
 		/* The old CHILD SA went while we rekeyed it (2.25): keep the new one. */
 		sa_log(sa, LL_INFO, "CHILD SA %08x went away during its rekey; keeping {%u}",
 		       sa->ccsa.old_spi_in, c->serial);
+	} else {
+		c->transport = sa->t->esp.mode == CFG_MODE_TRANSPORT &&
+			       ike_msg_find_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
+		sa_log(sa, LL_INFO, "peer accepted a new CHILD SA {%u}", c->serial);
 	}
 	ike_child_up(sa, c);
 	ike_ccsa_clear(sa);

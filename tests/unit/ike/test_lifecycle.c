@@ -415,7 +415,8 @@ static void test_ike_hard_expiry(void **state)
 	/* The peer is gone: the rekey goes unanswered until the hard limit. */
 	h.loss = 100;
 	hx_run(&h, 45000);
-	assert_true(hx_logged("IKE SA expired (hard lifetime, ike.lifetime 40 s): deleting"));
+	assert_true(hx_logged("IKE SA expired (hard lifetime, ike.lifetime 40 s) while the peer "
+			      "does not answer"));
 	assert_int_equal(hx_count(&h.a, "established") + hx_count(&h.a, "rekeying"), 0);
 	assert_int_equal(hx_children(&h.a), 0);
 	hx_free(&h);
@@ -455,6 +456,14 @@ static void usage_limits(const char *key, bool bytes)
 	assert_true(hx_logged("expired (hard lifetime: "));
 	assert_int_equal(hx_children(&h.a), 0);
 	assert_int_equal(hx_children(&h.b), 0);
+	/* `ipsecgw up`: a new CHILD SA on the IKE SA that is still up (1.3.1). */
+	h.a.usage_bytes = h.a.usage_packets = 0;
+	h.check_flow = true;
+	assert_int_equal(ike_engine_initiate(h.a.e, "cloud"), 0);
+	hx_run(&h, 2000);
+	assert_true(hx_logged("peer added CHILD SA {"));
+	assert_true(hx_logged("peer accepted a new CHILD SA {"));
+	assert_one_each(&h);
 	hx_free(&h);
 }
 
