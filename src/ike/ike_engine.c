@@ -301,7 +301,6 @@ uint64_t ike_engine_next_timer(struct ike_engine *e)
 		t = min_nz(t, sa->t_dpd);
 		t = min_nz(t, sa->t_rekey);
 		t = min_nz(t, sa->t_expire);
-		t = min_nz(t, sa->t_work);
 		for (struct ike_child *c = sa->children; c; c = c->next) {
 			t = min_nz(t, c->t_rekey);
 			t = min_nz(t, c->t_expire);

@@ -7,7 +7,7 @@
  * after the event that fires it. Of an IKE SA (struct ike_sa):
  *   t_retransmit   our outstanding request got no response: send it again,
  *                  with exponential backoff; give up after retransmit_tries
- *                  or at req.deadline (a DPD probe: dpd.timeout), then
+ *                  or at req.deadline (dpd.timeout once the SA is up), then
  *                  apply dpd.action (ike_life.c)
  *   t_half_open    responder: IKE_AUTH did not arrive after IKE_SA_INIT
  *   t_keepalive    we are behind a NAT: send a NAT-keepalive (RFC 3948 4)
@@ -16,8 +16,9 @@
  *   t_rekey        the IKE SA's soft lifetime (ike.lifetime less a margin
  *                  and jitter): rekey it, or reauthenticate (ike.reauth)
  *   t_expire       the IKE SA's hard lifetime (ike.lifetime): delete it
- *   t_work         a queued request (a Delete after a rekey, a rekey that
- *                  found the window busy) may go now
+ * Queued requests (a Delete after a rekey, a Delete of an expired CHILD SA)
+ * need no timer of their own: ike_life_kick() sends them when the window
+ * frees (after every response) or on the next timer above.
  * Of a CHILD SA (struct ike_child):
  *   t_rekey        its soft lifetime (esp.lifetime less margin and jitter):
  *                  rekey it with CREATE_CHILD_SA
@@ -183,7 +184,7 @@ struct ike_sa {
 	size_t coll_nonce_len;
 
 	uint64_t created_at, established_at, last_rx_at;
-	uint64_t t_retransmit, t_half_open, t_keepalive, t_dpd, t_rekey, t_expire, t_work;
+	uint64_t t_retransmit, t_half_open, t_keepalive, t_dpd, t_rekey, t_expire;
 };
 
 /* A tunnel whose SAs went down with dpd.action hold: up again on traffic. */

@@ -375,8 +375,6 @@ void ike_life_sa_timers(struct ike_sa *sa, uint64_t now)
 		ike_rekey_due(sa, now);
 	if (sa->t_dpd && now >= sa->t_dpd)
 		dpd_timer(sa, now);
-	if (sa->t_work && now >= sa->t_work)
-		sa->t_work = 0;
 	ike_life_kick(sa);
 }
 

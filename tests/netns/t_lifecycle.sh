@@ -58,6 +58,13 @@ one_pair_within() { # seconds igdir swdir
 	done
 }
 
+# kill -9 of a process this test started, reaped quietly (no job message).
+kill_9() { # pid
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	sleep 1
+}
+
 # Retries a command for up to SECONDS of wall time.
 within() { # seconds command...
 	local end=$(($(date +%s) + $1))
@@ -126,8 +133,7 @@ if sw_start $CGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf" && ig_start 
 	check "reauth: one IKE SA and one CHILD SA each afterwards" one_pair_within 15 "$igdir" "$swdir"
 
 	# 3. strongSwan dies and comes back knowing nothing; ipsecgw's DPD restarts.
-	kill -9 "$(cat "$swdir/charon.pid")"
-	sleep 1
+	kill_9 "$(cat "$swdir/charon.pid")"
 	# sw_config's CHILD SA has start_action = none: it waits for us.
 	t0=$(date +%s)
 	if sw_start $CGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf"; then
@@ -147,9 +153,8 @@ if sw_start $CGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf" && ig_start 
 
 	# 4. ipsecgwd dies and comes back; start: initiate brings the tunnel back and
 	# its INITIAL_CONTACT makes strongSwan drop the stale IKE SA.
-	kill -9 "$(cat "$igdir/ipsecgwd.pid")"
+	kill_9 "$(cat "$igdir/ipsecgwd.pid")"
 	mv "$igdir/ipsecgwd.log" "$igdir/ipsecgwd-before-kill.log"
-	sleep 1
 	if ig_start onprem "$igdir" && ig_wait_up "$igdir" 20; then
 		check "restart: traffic flows again" within 10 ping_ok $OHOST 192.168.25.3 1
 		check "restart: strongSwan holds exactly one IKE SA (and one CHILD SA)" one_pair_within 10 "$igdir" "$swdir"
