@@ -432,6 +432,10 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	memcpy(sa->ni, ni.data.p, ni.data.len);
 	sa->nr_len = NONCE_LEN;
 	detect_nat(m, sa->spi_i, 0, to, from, &sa->nat_here, &sa->nat_there);
+	/* 2.23: a peer that knows of the NAT (a reauthentication, a restart)
+	 * may start on port 4500 at once: the SA runs there from the start. */
+	if (to->port == IKE_NATT_PORT)
+		sa->natt = true;
 	if ((r = crypto_random(sa->nr, sa->nr_len)) != 0 || (r = new_dh(sa, chosen.dh)) != 0 ||
 	    (r = build_response(sa, from, to, buf, sizeof(buf), &len)) != 0 ||
 	    (r = derive_keys(sa, &ke)) != 0) {

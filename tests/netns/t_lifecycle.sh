@@ -3,7 +3,9 @@
 # topology through the NAT (lib.sh):
 #   1. CHILD lifetime ~20 s, IKE lifetime ~45 s, a ping every 0.2 s for two
 #      minutes: at most 1% lost, rekeys started by both daemons, and at the
-#      end exactly one IKE SA and one CHILD SA on each side, the same ones.
+#      end exactly one IKE SA and one CHILD SA on each side, the same ones;
+#      then strongSwan rekeys and reauthenticates the IKE SA on demand
+#      (swanctl --rekey), ipsecgw answering.
 #   2. Reauthentication (make-before-break) with pings flowing.
 #   3. kill -9 of strongSwan, started again with start_action = none: DPD
 #      with action restart brings the tunnel back within timeout + 10 s.
@@ -58,6 +60,14 @@ one_pair_within() { # seconds igdir swdir
 	done
 }
 
+more_lines_than() { # n pattern file: the file has more than n lines matching
+	[ "$(grep -c "$2" "$3")" -gt "$1" ]
+}
+
+pair_and_ping() { # igdir swdir ns dst
+	one_pair_within 15 "$1" "$2" && within 10 ping_ok "$3" "$4" 3
+}
+
 # kill -9 of a process this test started, reaped quietly (no job message).
 kill_9() { # pid
 	kill -9 "$1" 2>/dev/null
@@ -106,6 +116,18 @@ if sw_start $OPGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf" && ig_start
 	check "rekeys: no rekey failed" sh -c "! grep -q 'refused its rekey\|refused the IKE SA rekey\|cannot answer' '$igdir/ipsecgwd.log'"
 	# Give a rekey under way a moment to finish, then no duplicates anywhere.
 	check "rekeys: one IKE SA and one CHILD SA each, the same SPIs in both daemons" one_pair_within 15 "$igdir" "$swdir"
+	# strongSwan rekeys the IKE SA, then reauthenticates it, on demand.
+	swanctl_ "$swdir" --rekey --ike peer >/dev/null 2>&1
+	check "rekeys: strongSwan's IKE SA rekey answered (CHILD SA moved)" \
+		within 10 grep -q 'peer rekeyed IKE SA' "$igdir/ipsecgwd.log"
+	check "rekeys: one pair after strongSwan's IKE rekey, traffic flows" \
+		pair_and_ping "$igdir" "$swdir" $CHOST 10.0.2.5
+	n_est=$(grep -c 'IKE SA established with' "$igdir/ipsecgwd.log")
+	swanctl_ "$swdir" --rekey --ike peer --reauth >/dev/null 2>&1
+	check "rekeys: strongSwan's reauthentication answered: a new IKE SA" \
+		within 15 more_lines_than "$n_est" 'IKE SA established with' "$igdir/ipsecgwd.log"
+	check "rekeys: one pair after strongSwan's reauthentication, traffic flows" \
+		pair_and_ping "$igdir" "$swdir" $CHOST 10.0.2.5
 	[ "$T_FAILS" -gt 0 ] && dump_logs "$igdir" "$swdir" 
 else
 	fail "rekeys: tunnel up"
@@ -114,6 +136,7 @@ fi
 topo_teardown
 
 # 2-4: ipsecgw on-prem behind the NAT initiates; strongSwan is the cloud gateway.
+fails_before=$T_FAILS
 topo_guide || { fail topology; finish; }
 igdir=$T_DIR/op/ig swdir=$T_DIR/op/sw
 IG_START=initiate ig_config onprem "$igdir"
@@ -161,7 +184,7 @@ if sw_start $CGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf" && ig_start 
 	else
 		fail "restart: ipsecgwd came back with the tunnel"
 	fi
-	if [ "$T_FAILS" -gt 0 ]; then
+	if [ "$T_FAILS" -gt "$fails_before" ]; then
 		echo "# --- ipsecgwd log before its kill -9"
 		grep -v ' debug ' "$igdir/ipsecgwd-before-kill.log" | tail -60 | sed 's/^/#   /'
 		dump_logs "$igdir" "$swdir"
