@@ -8,7 +8,7 @@ build-essential meson ninja-build pkg-config clang clang-format libclang-rt-14-d
 libssl-dev libevent-dev libyaml-dev libjansson-dev libmnl-dev libcmocka-dev
 python3 iproute2 iptables iputils-ping tcpdump tshark iperf3 procps psmisc kmod
 strongswan-charon strongswan-swanctl strongswan-starter libcharon-extra-plugins
-libstrongswan-extra-plugins
+libstrongswan-extra-plugins libstrongswan-standard-plugins
 "
 
 missing=""

@@ -6,6 +6,12 @@
  * the engine made patched in, so the input reaches the per-SA paths
  * (message IDs, retransmission cache, SK) and not only IKE_SA_INIT. Time
  * advances between datagrams so timers fire. Nothing may crash or leak.
+ *
+ * In fuzzing builds an SK ICV and a PSK AUTH of all 0x5a bytes pass
+ * (ike_fuzz_marker(), ike_sk.c), so the fuzzer gets past IKE_AUTH into
+ * established-SA handling. The seeds strongswan_auth* are strongSwan's real
+ * IKE_SA_INIT and IKE_AUTH (fuzz/ike/seed_strongswan.sh) with that marker
+ * for ICV and AUTH. IPSECGW_FUZZ_LOG=1 logs the engine to stderr at debug.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,7 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!cfg) {
 		struct cfg_diag d;
 
-		log_set_target(LOG_TO_NONE, NULL);
+		if (getenv("IPSECGW_FUZZ_LOG")) {
+			log_set_target(LOG_TO_STDERR, NULL);
+			log_set_all(LL_DEBUG);
+		} else {
+			log_set_target(LOG_TO_NONE, NULL);
+		}
 		crypto_init();
 		cfg_diag_init(&d);
 		if (cfg_load_string(yaml, strlen(yaml), "fuzz", &cfg, &d) != 0)

@@ -38,6 +38,17 @@ int cli_cmd_down(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_reload(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_log(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_peer_config(const struct cli_opts *o, int argc, char **argv);
+int cli_cmd_import(const struct cli_opts *o, int argc, char **argv);
+
+struct imp_peer;
+/*
+ * Reads and parses a peer's file for import and check --peer (cmd_import.c):
+ * fmt_s NULL detects the format; secrets_path NULL looks for ipsec.secrets
+ * beside an ipsec.conf. Prints every error on stderr. 0, or IG_E* (p must
+ * be freed with imp_peer_free() either way).
+ */
+int cli_import_load(const char *path, const char *fmt_s, const char *secrets_path,
+		    struct imp_peer *p);
 /* cmd_keys.c: "show ipsec-state" (other views go on to cli_cmd_show), "export wireshark". */
 int cli_cmd_keys_show(const struct cli_opts *o, int argc, char **argv);
 int cli_cmd_export(const struct cli_opts *o, int argc, char **argv);

@@ -28,9 +28,14 @@ static const struct cli_cmd commands[] = {
 	{"check", cli_cmd_check, "check [CONFIG]",
 	 "validate a config file (default " IPSECGW_DEFAULT_CONFIG
 	 "); exit 1 listing every problem"},
+	{"check", cli_cmd_check,
+	 "check --peer FILE [--peer-format vyos|swanctl|ipsec.conf] [--secrets FILE] [CONFIG]",
+	 "compare with the peer's config: one line per finding, exit 1 on an error"},
 	{"peer-config", cli_cmd_peer_config,
 	 "peer-config TUNNEL --for strongswan|swanctl|vyos|libreswan [--config FILE]",
 	 "print the other side's configuration for TUNNEL (no daemon needed)"},
+	{"import", cli_cmd_import, "import --from vyos|swanctl|ipsec.conf [--secrets FILE] FILE",
+	 "print the ipsecgw YAML for the peer's tunnels, mirrored (no daemon needed)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -90,6 +90,9 @@ int gw_ctl_register(struct gw *g, struct ctl_server *s);
 /* show-ipsec-state, export-wireshark: key material (gw_keys.c). */
 int gw_keys_register(struct gw *g, struct ctl_server *s);
 
+/* "dropped", "ike_guard" and "privileges" of `status` (gw_harden.c). */
+void gw_harden_status(struct gw *g, json_t *o);
+
 /* Problems the daemon has with an otherwise valid config (IKEv1 not yet). */
 void gw_config_supported(const struct cfg *c, struct cfg_diag *d);
 

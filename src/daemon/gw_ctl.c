@@ -267,6 +267,7 @@ static int h_status(void *ctx, json_t *args, json_t **result, char *err, size_t 
 				  (json_int_t)d.ike_handed_off, "tx_errors", (json_int_t)d.tx_errors,
 				  "workers", (json_int_t)esp_dp_nworkers(g->dp)));
 	}
+	gw_harden_status(g, o);
 	*result = o;
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "ipsecgw_build.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/privs.h"
 
 static struct gw gw;
 static struct ctl_server *ctl;
@@ -114,6 +115,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+#ifdef IPSECGW_FUZZING
+	/* -Dfuzz=true accepts a fake ICV and AUTH (ike_sk.c): never a daemon. */
+	fprintf(stderr, "ipsecgwd: this is a fuzzing build (-Dfuzz=true); it does not run\n");
+	return 1;
+#endif
 	log_set_target(LOG_TO_STDERR, NULL);
 	if (crypto_init() != 0) {
 		fprintf(stderr, "ipsecgwd: OpenSSL is missing algorithms we need\n");
@@ -149,6 +155,11 @@ int main(int argc, char **argv)
 		log_set_target(LOG_TO_SYSLOG, "ipsecgwd");
 	}
 
+	/* Before any thread exists: capabilities are per thread (lib/privs.h). */
+	if (privs_drop_startup() != 0) {
+		log_error(LS_DAEMON, "cannot drop privileges, not starting");
+		goto out;
+	}
 	if (!(base = event_base_new()))
 		goto out;
 	if (gw_start(&gw, base, cfg, config) != 0) {
@@ -158,6 +169,11 @@ int main(int argc, char **argv)
 	cfg = NULL;
 	if (ctl_server_new(&ctl, base, sock) != 0 || gw_ctl_register(&gw, ctl) != 0) {
 		log_error(LS_DAEMON, "cannot open the control socket %s", sock);
+		goto out;
+	}
+	/* Sockets are bound, TUN and raw sockets open: CAP_NET_ADMIN is all we keep. */
+	if (privs_drop_running() != 0) {
+		log_error(LS_DAEMON, "cannot drop privileges, stopping");
 		goto out;
 	}
 	ev_hup = evsignal_new(base, SIGHUP, on_hup, NULL);

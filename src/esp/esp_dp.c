@@ -17,11 +17,13 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "esp/esp_dp_int.h"
 #include "lib/err.h"
+#include "lib/privs.h"
 #include "net/rtnl.h"
 
 #define RING_SLOTS_TOTAL 256 /* per consumer, split over its producers */
@@ -47,6 +49,8 @@ static int link_setup(const char *name, unsigned mtu)
 		return r;
 	if (mtu)
 		r = rtnl_link_set_mtu(&h, name, mtu);
+	if (r == 0)
+		r = rtnl_link_set_txqlen(&h, name, ESP_DP_TUN_TXQLEN);
 	if (r == 0)
 		r = rtnl_link_set_up(&h, name, true);
 	rtnl_close(&h);
@@ -81,13 +85,15 @@ struct dp_tun *dp_tun_open(struct esp_dp *dp, const char *name, uint32_t tunnel_
 	t->tunnel_id = tunnel_id;
 	for (i = 0; i < dp->nworkers; i++) {
 		/* The first open creates the device ("%d" resolved), the others attach to it. */
-		if (tun_open(&t->q[i], i == 0 ? name : t->name) != 0)
+		if (tun_open_vnet(&t->q[i], i == 0 ? name : t->name, dp->offload) != 0)
 			goto out;
 		t->nq++;
 		if (i == 0)
 			memcpy(t->name, t->q[0].name, IFNAMSIZ);
 		t->tags[i] = (struct dp_tag){.kind = DP_SRC_TUN, .tun = t};
 	}
+	/* Device-wide, after every queue is attached. Refused: the vnet headers stay, all zero. */
+	t->offload = dp->offload && tun_set_offload(&t->q[0]) == 0;
 	if (link_setup(t->name, mtu) != 0)
 		goto out;
 	for (i = 0; i < dp->nworkers; i++) {
@@ -363,10 +369,61 @@ static void drain_rings(struct dp_worker *w)
 
 /* ---- output queues ---- */
 
+/* Without offloads: every packet alone, behind a zero vnet header. */
+static void coal_none(struct gso_coal *c, size_t n)
+{
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		c->head[i] = true;
+		c->next[i] = -1;
+		c->hlen[i] = 0;
+		memset(&c->vh[i], 0, sizeof(c->vh[i]));
+	}
+}
+
+/*
+ * A vnet queue: the batch's TCP segments of one flow merged into super-
+ * packets (gso_coalesce), each written with one writev: vnet header, the
+ * first packet whole, then the payloads of the others.
+ */
+static void tun_flush_vnet(struct dp_worker *w, struct tun *q, bool offload)
+{
+	struct gso_coal *c = &w->coal;
+	struct iovec iov[DP_BATCH + 1];
+	uint8_t vh[TUN_VNET_HDR_LEN];
+
+	if (offload)
+		gso_coalesce(c, w->tun_out, w->n_tun_out);
+	else
+		coal_none(c, w->n_tun_out);
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k = 0;
+
+		if (!c->head[i])
+			continue;
+		tun_vnet_put(vh, &c->vh[i]);
+		iov[k++] = (struct iovec){.iov_base = vh, .iov_len = sizeof(vh)};
+		iov[k++] = (struct iovec){.iov_base = w->tun_out[i].data,
+					  .iov_len = w->tun_out[i].len};
+		for (int j = c->next[i]; j >= 0 && k < DP_BATCH + 1; j = c->next[j])
+			iov[k++] = (struct iovec){.iov_base = w->tun_out[j].data + c->hlen[j],
+						  .iov_len = w->tun_out[j].len - c->hlen[j]};
+		/* Refused or a full queue: this packet is dropped, the others go on. */
+		if (tun_writev(q, iov, k) != 1)
+			dp_ctr(&w->st.tx_errors);
+		else if (k > 2)
+			dp_ctr(&w->st.gso_written);
+	}
+}
+
 void dp_tun_flush(struct dp_worker *w)
 {
 	size_t done = 0;
 
+	if (w->n_tun_out && w->tun_out_dev->q[w->id].vnet) {
+		tun_flush_vnet(w, &w->tun_out_dev->q[w->id], w->tun_out_dev->offload);
+		done = w->n_tun_out;
+	}
 	while (done < w->n_tun_out) {
 		int k = tun_write_batch(&w->tun_out_dev->q[w->id], w->tun_out + done,
 					w->n_tun_out - done);
@@ -471,11 +528,88 @@ static void reset_bufs(struct dp_worker *w)
 	w->n_icmp = 0;
 }
 
+static void run_out_batch(struct dp_worker *w, struct dp_tun *t, size_t n)
+{
+	dp_out_batch(w, t, n, false);
+	dp_tx_flush(w);
+	dp_tun_flush(w);
+	esp_rcu_quiescent(&w->dp->rcu, w->id);
+}
+
+/*
+ * Cuts what w->seg has left into w->b[*n..DP_BATCH). A segment that does
+ * not fit a buffer (gso_size above the TUN MTU) is dropped as malformed.
+ */
+static void cut(struct dp_worker *w, size_t *n)
+{
+	while (*n < DP_BATCH) {
+		size_t len = 0;
+		int e = gso_seg_next(&w->seg, esp_buf_data(&w->b[*n]), ESP_DP_MAX_MTU, &len);
+
+		if (e == IG_ENOENT) {
+			w->seg_busy = false;
+			return;
+		}
+		if (e == 0)
+			w->b[(*n)++].len = len;
+		else
+			dp_ctr(&w->st.malformed);
+	}
+}
+
+/*
+ * A vnet queue (offloads): one read() per packet or TCP super-packet into
+ * w->gso_rx, cut into segments (gso_seg.c) that fill the batch buffers; a
+ * super-packet may span batches. Batches go on as before: many segments,
+ * one sendmmsg.
+ */
+static void read_tun_vnet(struct dp_worker *w, struct dp_tun *t)
+{
+	struct tun *q = &t->q[w->id];
+	bool more = true;
+
+	for (int round = 0; round < BATCHES_PER_WAKE || w->seg_busy; round++) {
+		size_t n = 0;
+
+		reset_bufs(w);
+		while (n < DP_BATCH && (w->seg_busy || more)) {
+			struct net_pkt p = {.data = w->gso_rx,
+					    .cap = TUN_VNET_HDR_LEN + GSO_MAX_PKT};
+			struct tun_vnet_hdr vh;
+
+			if (!w->seg_busy) {
+				if (tun_read_batch(q, &p, 1) != 1) {
+					more = false;
+					break;
+				}
+				if (tun_vnet_parse(p.data, p.len, &vh) != 0 ||
+				    gso_seg_init(&w->seg, &vh, p.data + TUN_VNET_HDR_LEN,
+						 p.len - TUN_VNET_HDR_LEN) != 0) {
+					dp_ctr(&w->st.malformed);
+					continue;
+				}
+				w->seg_busy = true;
+				if (w->seg.tcp)
+					dp_ctr(&w->st.gso_read);
+			}
+			cut(w, &n);
+		}
+		if (n)
+			run_out_batch(w, t, n);
+		if (!more && !w->seg_busy)
+			return;
+	}
+}
+
 static void read_tun(struct dp_worker *w, struct dp_tun *t)
 {
 	struct net_pkt p[DP_BATCH];
 	int k;
 
+	if (t->q[w->id].vnet) {
+		read_tun_vnet(w, t);
+		return;
+	}
 	for (int round = 0; round < BATCHES_PER_WAKE; round++) {
 		reset_bufs(w);
 		for (size_t i = 0; i < DP_BATCH; i++)
@@ -529,6 +663,9 @@ static void *worker_main(void *arg)
 	struct esp_dp *dp = w->dp;
 	struct epoll_event ev[DP_EVENTS];
 
+	/* A worker only moves packets on descriptors it was given: no capability. */
+	if (privs_drop_thread() != 0)
+		log_warn(LS_ESP, "esp_dp: worker %u: cannot drop capabilities", w->id);
 	esp_rcu_online(&dp->rcu, w->id);
 	while (!atomic_load_explicit(&dp->stop, memory_order_acquire)) {
 		int n;
@@ -618,6 +755,9 @@ static int worker_init(struct esp_dp *dp, struct dp_worker *w, unsigned id, uint
 	grow_buffers(w->hdr4_fd);
 	if (!(w->mem = aligned_alloc(64, (size_t)DP_BATCH * (DP_BUF_SIZE + DP_ICMP_MAX))))
 		return IG_ENOMEM;
+	/* One super-packet at a time: read, cut into w->b, read the next. */
+	if (dp->offload && !(w->gso_rx = malloc(TUN_VNET_HDR_LEN + GSO_MAX_PKT)))
+		return IG_ENOMEM;
 	reset_bufs(w);
 	if ((r = esp_tbf_init(&w->tbf, esp_tbf_split(bw, dp->nworkers, id), now_ns())) != 0)
 		return r;
@@ -702,6 +842,16 @@ static int rings_new(struct esp_dp *dp)
 	return 0;
 }
 
+/* The params decide; when they leave it open, IPSECGW_TUN_OFFLOAD=0 turns offloads off. */
+static bool offload_wanted(int param)
+{
+	const char *env = getenv("IPSECGW_TUN_OFFLOAD");
+
+	if (param)
+		return param > 0;
+	return !(env && strcmp(env, "0") == 0);
+}
+
 int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 {
 	struct esp_dp *dp;
@@ -725,6 +875,7 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 	dp->path_mtu = p->path_mtu ? p->path_mtu : 1500;
 	dp->ike_fd = p->ike_handoff_fd;
 	dp->next_id = 1;
+	dp->offload = offload_wanted(p->tun_offload);
 	atomic_init(&dp->stop, false);
 	atomic_init(&dp->tunnels, NULL);
 	esp_sad_pub_init(&dp->sad);
@@ -765,8 +916,13 @@ int esp_dp_new(struct esp_dp **out, const struct esp_dp_params *p)
 		pthread_setname_np(dp->w[i].th, tname); /* for top -H, perf and gdb */
 	}
 	log_info(LS_ESP,
-		 "data path: %u worker(s), policy TUN %s, %zu UDP and %zu raw ESP socket(s)", n,
-		 dp->policy->name, dp->n_udp, dp->n_raw);
+		 "data path: %u worker(s), policy TUN %s (offloads %s), %zu UDP and %zu raw ESP "
+		 "socket(s)",
+		 n, dp->policy->name,
+		 dp->policy->offload ? "on"
+		 : dp->offload	     ? "refused by the kernel"
+				     : "off",
+		 dp->n_udp, dp->n_raw);
 	*out = dp;
 	return 0;
 out:
@@ -828,6 +984,7 @@ void esp_dp_free(struct esp_dp *dp)
 		if (w->hdr4_fd >= 0)
 			close(w->hdr4_fd);
 		free(w->mem);
+		free(w->gso_rx);
 	}
 	if (dp->rings)
 		for (unsigned i = 0; i < dp->nworkers * dp->nworkers; i++)
@@ -868,5 +1025,7 @@ void esp_dp_stats(struct esp_dp *dp, struct esp_dp_stats *st)
 		st->tx_errors += ld(&s->tx_errors);
 		st->steered += ld(&s->steered);
 		st->steer_drops += ld(&s->steer_drops);
+		st->gso_read += ld(&s->gso_read);
+		st->gso_written += ld(&s->gso_written);
 	}
 }

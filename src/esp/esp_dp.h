@@ -52,6 +52,8 @@ struct esp_dp_params {
 	unsigned path_mtu;	    /* MTU towards the peers (0: 1500): PMTU check and DF */
 	uint64_t bandwidth_bps;	    /* gateway cap on tunnel traffic out (0: none) */
 	int ike_handoff_fd;	    /* SOCK_SEQPACKET; IKE datagrams from port 4500 (-1: drop) */
+	int tun_offload;	    /* TUN segmentation/coalescing offloads: 1 on, -1 off,
+				       0 on unless the environment has IPSECGW_TUN_OFFLOAD=0 */
 };
 
 /*
@@ -138,6 +140,8 @@ struct esp_dp_stats {
 	uint64_t tx_errors;	   /* packets the kernel refused to send or to take into a TUN */
 	uint64_t steered;	   /* packets passed to their SA's owner worker */
 	uint64_t steer_drops;	   /* ... dropped because its ring was full */
+	uint64_t gso_read;	   /* TCP super-packets read from a TUN and cut (offloads) */
+	uint64_t gso_written;	   /* super-packets merged from segments, written to a TUN */
 };
 /* Gateway-wide counters, summed over workers. */
 void esp_dp_stats(struct esp_dp *dp, struct esp_dp_stats *st);

@@ -5,6 +5,9 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/secret.h"
+#ifdef IPSECGW_FUZZING
+#include "ike/ike_int.h"
+#endif
 
 /* 2.15: the pad is the 17 ASCII characters, without a terminating NUL. */
 static const char key_pad[] = "Key Pad for IKEv2";
@@ -46,6 +49,11 @@ int ike_auth_psk_verify(const struct ike_auth_input *in, const uint8_t *psk, siz
 	if ((r = ike_auth_psk_compute(in, psk, psk_len, want, &n)) != 0)
 		goto out;
 	r = auth_len == n && buf_ct_equal(want, auth, n) ? 0 : IG_EAUTH;
+#ifdef IPSECGW_FUZZING
+	/* Fuzzing builds only: see ike_fuzz_marker() in ike_sk.c. */
+	if (r == IG_EAUTH && auth_len == n && ike_fuzz_marker(auth, auth_len))
+		r = 0;
+#endif
 out:
 	secret_wipe(want, sizeof(want));
 	return r;

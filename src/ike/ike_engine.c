@@ -16,8 +16,6 @@
 
 #define PLAIN_BUF 65536
 
-static struct log_ratelimit rx_rl = LOG_RATELIMIT_INIT(10, 20);
-
 static const struct ike_params defaults = {
 	.retransmit_ms = 2000,
 	.retransmit_tries = 5,
@@ -37,6 +35,7 @@ int ike_engine_new(struct ike_engine **out, const struct ike_io *io)
 		return IG_ENOMEM;
 	e->io = *io;
 	e->p = defaults;
+	ike_guard_init(&e->guard);
 	*out = e;
 	return 0;
 }
@@ -116,15 +115,9 @@ int ike_engine_set_config(struct ike_engine *e, const struct cfg *cfg)
 }
 
 static void rx_drop(struct ike_engine *e, const struct ike_endpoint *from, const char *why,
-		    const struct ike_parse_err *err)
+		    const struct ike_parse_err *err, enum ike_drop d)
 {
-	char a[ADDR_STRLEN];
-
-	e->rx_invalid++;
-	if (log_ratelimit_ok(&rx_rl, LS_IKE))
-		log_warn(LS_IKE, "dropped IKE message from %s:%u: %s%s%s",
-			 addr_format(&from->addr, a, sizeof(a)), from->port, why,
-			 err && err->msg[0] ? ": " : "", err ? err->msg : "");
+	ike_guard_drop(e, d, from, why, err);
 }
 
 /*
@@ -157,36 +150,35 @@ static void on_sa_message(struct ike_engine *e, struct ike_sa *sa, struct ike_ms
 
 	/* The I flag says who sent it: it must be the other side (3.1). */
 	if (ike_hdr_from_initiator(&m->hdr) == sa->initiator) {
-		rx_drop(e, from, "wrong Initiator flag", NULL);
+		rx_drop(e, from, "wrong Initiator flag", NULL, IKE_DROP_MALFORMED);
 		return;
 	}
 	if (response) {
 		if (!sa->req.active || m->hdr.msg_id != sa->req.msg_id ||
 		    m->hdr.exchange != sa->req.exchange) {
-			e->rx_dropped++;
-			log_debug(LS_IKE, "%s[%u]: unexpected response %u", sa->tname, sa->serial,
-				  m->hdr.msg_id);
+			ike_guard_drop(e, IKE_DROP_WINDOW, from, "unexpected response", NULL);
 			return;
 		}
 	} else {
 		/* 2.3: a retransmitted request gets the cached response again. */
 		if (sa->resp_valid && m->hdr.msg_id + 1 == sa->peer_msg_id) {
-			log_debug(LS_IKE, "%s[%u]: request %u retransmitted, resending response",
-				  sa->tname, sa->serial, m->hdr.msg_id);
+			e->guard.retransmits_answered++;
+			if (ike_guard_log_ok(e))
+				log_debug(LS_IKE,
+					  "%s[%u]: request %u retransmitted, resending response",
+					  sa->tname, sa->serial, m->hdr.msg_id);
 			ike_sendto(e, &sa->local, &sa->remote, sa->resp_buf, sa->resp_len);
 			return;
 		}
 		if (m->hdr.msg_id != sa->peer_msg_id) {
-			e->rx_dropped++;
-			log_debug(LS_IKE, "%s[%u]: request %u out of window (expect %u)", sa->tname,
-				  sa->serial, m->hdr.msg_id, sa->peer_msg_id);
+			ike_guard_drop(e, IKE_DROP_WINDOW, from, "request out of window", NULL);
 			return;
 		}
 	}
 	if (!(plain = malloc(PLAIN_BUF)))
 		return;
 	if (ike_sk_open(sa, m, plain, PLAIN_BUF, &err) != 0) {
-		rx_drop(e, from, "cannot decrypt", &err);
+		rx_drop(e, from, "cannot decrypt", &err, IKE_DROP_DECRYPT);
 		goto out;
 	}
 	sa->last_rx_at = ike_now(e);
@@ -222,17 +214,18 @@ void ike_input(struct ike_engine *e, const uint8_t *pkt, size_t len,
 	struct ike_msg *m = malloc(sizeof(*m));
 	struct ike_sa *sa;
 	struct ike_hdr h;
+	int r;
 
 	if (!m)
 		return;
-	if (ike_hdr_parse(pkt, len, &h, &err) != 0) {
-		rx_drop(e, from, "bad header", &err);
+	if ((r = ike_hdr_parse(pkt, len, &h, &err)) != 0) {
+		rx_drop(e, from, "bad header", &err, ike_guard_parse_class(r, &err, true));
 		goto out;
 	}
-	if (ike_msg_parse(pkt, len, m, &err) != 0) {
+	if ((r = ike_msg_parse(pkt, len, m, &err)) != 0) {
 		/* An unknown critical payload in a request deserves an answer
 		 * (2.5), but only inside an authenticated exchange. */
-		rx_drop(e, from, "malformed", &err);
+		rx_drop(e, from, "malformed", &err, ike_guard_parse_class(r, &err, false));
 		goto out;
 	}
 	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT) {
@@ -240,9 +233,15 @@ void ike_input(struct ike_engine *e, const uint8_t *pkt, size_t len,
 			sa = ike_sa_find_half(e, h.spi_i, from, false);
 			if (sa) {
 				/* Retransmitted IKE_SA_INIT: same answer (2.1). */
-				if (sa->resp_valid && sa->state == IKE_S_HALF_OPEN && h.msg_id == 0)
+				if (sa->resp_valid && sa->state == IKE_S_HALF_OPEN &&
+				    h.msg_id == 0) {
+					e->guard.retransmits_answered++;
 					ike_sendto(e, &sa->local, &sa->remote, sa->resp_buf,
 						   sa->resp_len);
+				} else {
+					ike_guard_drop(e, IKE_DROP_WINDOW, from,
+						       "IKE_SA_INIT for an SA past it", NULL);
+				}
 				goto out;
 			}
 			ike_init_on_request(e, m, from, to);
@@ -253,23 +252,21 @@ void ike_input(struct ike_engine *e, const uint8_t *pkt, size_t len,
 				sa->last_rx_at = ike_now(e);
 				ike_init_on_response(sa, m);
 			} else {
-				e->rx_dropped++;
+				ike_guard_drop(e, IKE_DROP_WINDOW, from,
+					       "unexpected IKE_SA_INIT response", NULL);
 			}
 		}
 		goto out;
 	}
 	sa = ike_sa_find(e, h.spi_i, h.spi_r);
 	if (!sa) {
-		e->rx_dropped++;
-		if (log_ratelimit_ok(&rx_rl, LS_IKE)) {
-			char a[ADDR_STRLEN];
+		char why[96];
 
-			log_info(LS_IKE, "%s %s from %s for unknown IKE SA %016llx_i %016llx_r",
-				 ike_exchange_name(h.exchange, NULL),
-				 ike_hdr_is_response(&h) ? "response" : "request",
-				 addr_format(&from->addr, a, sizeof(a)), (unsigned long long)h.spi_i,
-				 (unsigned long long)h.spi_r);
-		}
+		snprintf(why, sizeof(why), "%s %s for unknown IKE SA %016llx_i %016llx_r",
+			 ike_exchange_name(h.exchange, NULL),
+			 ike_hdr_is_response(&h) ? "response" : "request",
+			 (unsigned long long)h.spi_i, (unsigned long long)h.spi_r);
+		ike_guard_drop(e, IKE_DROP_UNKNOWN_SA, from, why, NULL);
 		goto out;
 	}
 	on_sa_message(e, sa, m, from, to);

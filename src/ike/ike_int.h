@@ -37,6 +37,7 @@
 #include "config/model.h"
 #include "crypto/crypto.h"
 #include "ike/ike.h"
+#include "ike/ike_guard.h"
 #include "ike/ike_keymat.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_select.h"
@@ -206,6 +207,7 @@ struct ike_engine {
 	uint64_t t_usage_check;
 	struct ike_hold holds[32];
 	size_t n_holds;
+	struct ike_guard guard; /* ike_guard.c: drop counters, admission limits */
 };
 
 /* Logging about one IKE SA: "ike: onprem[3]: ...". */
@@ -247,6 +249,10 @@ int ike_sk_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg
 		const uint8_t *inner, size_t inner_len, uint8_t inner_first, struct buf_wr *w);
 int ike_sk_open(struct ike_sa *sa, struct ike_msg *m, uint8_t *plain, size_t cap,
 		struct ike_parse_err *err);
+#ifdef IPSECGW_FUZZING
+/* Fuzzing builds: all 0x5a stands for a valid ICV / AUTH (ike_sk.c). */
+bool ike_fuzz_marker(const uint8_t *p, size_t len);
+#endif
 
 /* ike_xmit.c */
 /* Seals inner as a request of exchange, sends it, arms retransmission. */

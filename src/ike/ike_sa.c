@@ -14,6 +14,7 @@
 
 #include "crypto/crypto.h"
 #include "ike/ike_int.h"
+#include "ike/ike_keylog.h"
 #include "lib/err.h"
 #include "lib/secret.h"
 
@@ -162,6 +163,7 @@ int ike_sa_set_keys(struct ike_sa *sa)
 			return r;
 	}
 	sa->keys_ready = true;
+	ike_keylog_sa(sa);
 	return 0;
 }
 
@@ -279,6 +281,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	int r = 0;
 
 	c->installed_at = ike_now(sa->e);
+	ike_keylog_child(sa, c);
 	c->next = sa->children;
 	sa->children = c;
 	if (sa->e->io.child_install) {

@@ -29,8 +29,6 @@
 #define NONCE_LEN 32 /* 2.10: at least half the PRF key size; 32 covers SHA-512's 64/2 */
 #define COOKIE_SECRET_LIFE_MS (3600 * 1000)
 
-static struct log_ratelimit init_rl = LOG_RATELIMIT_INIT(10, 20);
-
 void ike_spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN])
 {
 	for (int i = 0; i < IKE_SPI_LEN; i++)
@@ -355,7 +353,8 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 
 	addr_format(&from->addr, a, sizeof(a));
 	if (m->hdr.msg_id != 0 || m->hdr.spi_r != 0) {
-		e->rx_invalid++;
+		ike_guard_drop(e, IKE_DROP_INIT_INVALID, from,
+			       "IKE_SA_INIT request with SPIr or Message ID set", NULL);
 		return;
 	}
 	if (!(offer = malloc(sizeof(*offer))))
@@ -364,18 +363,18 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	    parse_first(m, IKEV2_PL_KE, &body) != 0 || ike_pl_ke_parse(body, &ke, NULL) != 0 ||
 	    parse_first(m, IKEV2_PL_NONCE, &body) != 0 ||
 	    ike_pl_nonce_parse(body, &ni, NULL) != 0) {
-		if (log_ratelimit_ok(&init_rl, LS_IKE))
-			log_warn(LS_IKE, "IKE_SA_INIT from %s lacks SA, KE or Nonce: INVALID_SYNTAX", a);
-		e->rx_invalid++;
+		ike_guard_drop(e, IKE_DROP_INIT_INVALID, from,
+			       "IKE_SA_INIT lacks SA, KE or Nonce: INVALID_SYNTAX", NULL);
 		reply_notify(e, m, from, to, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		goto out;
 	}
 
 	n = ike_cfg_tunnels_for_peer(e, &from->addr, cand, sizeof(cand) / sizeof(cand[0]));
 	if (n == 0) {
-		if (log_ratelimit_ok(&init_rl, LS_IKE))
-			log_warn(LS_IKE, "IKE_SA_INIT from %s: no tunnel is configured for this peer; "
-				 "answering NO_PROPOSAL_CHOSEN", a);
+		ike_guard_drop(e, IKE_DROP_NO_TUNNEL, from,
+			       "IKE_SA_INIT, but no tunnel is configured for this peer; "
+			       "answering NO_PROPOSAL_CHOSEN",
+			       NULL);
 		reply_notify(e, m, from, to, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto out;
 	}
@@ -385,12 +384,19 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	if (ike_sa_count_half_open(e) >= e->p.cookie_threshold && !cookie_ok(e, m, &ni, from)) {
 		uint8_t cookie[33];
 
-		if (make_cookie(e, &ni, &from->addr, m->hdr.spi_i, 1, cookie) == 0)
+		if (make_cookie(e, &ni, &from->addr, m->hdr.spi_i, 1, cookie) == 0) {
 			reply_notify(e, m, from, to, IKEV2_N_COOKIE, cookie, sizeof(cookie));
-		log_debug(LS_IKE, "IKE_SA_INIT from %s: %zu half-open SAs, asking for a cookie", a,
-			  ike_sa_count_half_open(e));
+			e->guard.cookies_sent++;
+		}
+		if (ike_guard_log_ok(e))
+			log_debug(LS_IKE,
+				  "IKE_SA_INIT from %s: %zu half-open SAs, asking for a cookie", a,
+				  ike_sa_count_half_open(e));
 		goto out;
 	}
+	/* Cookie or not: limits per source address and in all (ike_guard.h). */
+	if (!ike_guard_admit(e, from, m->raw.len))
+		goto out;
 
 	for (size_t i = 0; i < n && !t; i++)
 		if (cand[i]->ike.version == CFG_IKE_V2 &&
@@ -398,27 +404,34 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 			       IKEV2_PROTO_IKE, false, &chosen) == 0)
 			t = cand[i];
 	if (!t) {
-		log_error(LS_IKE, "%s: IKE_SA_INIT from %s: no common IKE proposal (NO_PROPOSAL_CHOSEN); "
-			  "peer offered %s; we accept %s", cand[0]->name, a,
-			  ike_offer_names(offer, IKEV2_PROTO_IKE, theirs, sizeof(theirs)),
-			  ike_config_names(cand[0]->ike.proposals, cand[0]->ike.n_proposals, ours,
-					   sizeof(ours)));
+		/* Worth an error for a real peer, but anyone can send it: rate-limited. */
+		if (ike_guard_log_ok(e))
+			log_error(LS_IKE,
+				  "%s: IKE_SA_INIT from %s: no common IKE proposal "
+				  "(NO_PROPOSAL_CHOSEN); peer offered %s; we accept %s",
+				  cand[0]->name, a,
+				  ike_offer_names(offer, IKEV2_PROTO_IKE, theirs, sizeof(theirs)),
+				  ike_config_names(cand[0]->ike.proposals, cand[0]->ike.n_proposals,
+						   ours, sizeof(ours)));
 		reply_notify(e, m, from, to, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto out;
 	}
 	if (ke.group != chosen.dh) {
 		uint8_t g[2] = { (uint8_t)(chosen.dh >> 8), (uint8_t)chosen.dh };
 
-		log_info(LS_IKE, "%s: IKE_SA_INIT from %s: KE is %s, asking for %s (INVALID_KE_PAYLOAD)",
-			 t->name, a, alg_dh_known(ke.group) ? alg_dh_name(ke.group) : "unknown",
-			 alg_dh_name(chosen.dh));
+		if (ike_guard_log_ok(e))
+			log_info(LS_IKE,
+				 "%s: IKE_SA_INIT from %s: KE is %s, asking for %s "
+				 "(INVALID_KE_PAYLOAD)",
+				 t->name, a,
+				 alg_dh_known(ke.group) ? alg_dh_name(ke.group) : "unknown",
+				 alg_dh_name(chosen.dh));
 		reply_notify(e, m, from, to, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		goto out;
 	}
 	if (e->p.max_sas && ike_engine_sa_total(e) >= e->p.max_sas) {
-		if (log_ratelimit_ok(&init_rl, LS_IKE))
-			log_warn(LS_IKE, "IKE_SA_INIT from %s: %u IKE SAs already, refusing", a,
-				 e->p.max_sas);
+		ike_guard_drop(e, IKE_DROP_SA_LIMIT, from, "max_sas IKE SAs already, refusing",
+			       NULL);
 		reply_notify(e, m, from, to, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		goto out;
 	}

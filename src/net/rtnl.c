@@ -177,6 +177,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 				snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
 			break;
 		case IFLA_MTU: l->mtu = rtnl_attr_u32(a); break;
+		case IFLA_TXQLEN: l->txqlen = rtnl_attr_u32(a); break;
 		}
 	}
 	return MNL_CB_OK;
@@ -240,7 +241,7 @@ int rtnl_link_index(struct rtnl *h, const char *name, int *ifindex)
 
 /* RTM_NEWLINK without NLM_F_CREATE changes an existing link. */
 static int link_change(struct rtnl *h, const char *name, const char *what, bool set_up, bool up,
-		       unsigned mtu)
+		       unsigned mtu, unsigned txqlen)
 {
 	union rtnl_req req;
 	struct nlmsghdr *nlh;
@@ -255,6 +256,8 @@ static int link_change(struct rtnl *h, const char *name, const char *what, bool 
 		}
 		if (mtu)
 			mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+		if (txqlen)
+			mnl_attr_put_u32(nlh, IFLA_TXQLEN, txqlen);
 		e = rtnl_talk(h, nlh, NULL, NULL);
 	}
 	return rtnl_result(h, e, what, 0);
@@ -265,7 +268,7 @@ int rtnl_link_set_up(struct rtnl *h, const char *name, bool up)
 	char what[64];
 
 	snprintf(what, sizeof(what), "link set %s %s", name ? name : "(null)", up ? "up" : "down");
-	return link_change(h, name, what, true, up, 0);
+	return link_change(h, name, what, true, up, 0, 0);
 }
 
 int rtnl_link_set_mtu(struct rtnl *h, const char *name, unsigned mtu)
@@ -275,7 +278,17 @@ int rtnl_link_set_mtu(struct rtnl *h, const char *name, unsigned mtu)
 	snprintf(what, sizeof(what), "link set %s mtu %u", name ? name : "(null)", mtu);
 	if (mtu == 0)
 		return rtnl_result(h, -EINVAL, what, 0);
-	return link_change(h, name, what, false, false, mtu);
+	return link_change(h, name, what, false, false, mtu, 0);
+}
+
+int rtnl_link_set_txqlen(struct rtnl *h, const char *name, unsigned qlen)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "link set %s txqueuelen %u", name ? name : "(null)", qlen);
+	if (qlen == 0)
+		return rtnl_result(h, -EINVAL, what, 0);
+	return link_change(h, name, what, false, false, 0, qlen);
 }
 
 int rtnl_link_del(struct rtnl *h, const char *name, unsigned flags)

@@ -48,7 +48,8 @@ struct rtnl_link {
 	int ifindex;
 	char name[IFNAMSIZ];
 	unsigned mtu;
-	unsigned flags; /* IFF_UP, IFF_RUNNING, IFF_POINTOPOINT, ... */
+	unsigned txqlen; /* packets the device queues for its reader (TUN: ring size) */
+	unsigned flags;	 /* IFF_UP, IFF_RUNNING, IFF_POINTOPOINT, ... */
 };
 
 /* RTM_GETLINK by name. IG_ENOENT if there is no such link. */
@@ -56,6 +57,7 @@ int rtnl_link_get(struct rtnl *h, const char *name, struct rtnl_link *out);
 int rtnl_link_index(struct rtnl *h, const char *name, int *ifindex);
 int rtnl_link_set_up(struct rtnl *h, const char *name, bool up);
 int rtnl_link_set_mtu(struct rtnl *h, const char *name, unsigned mtu);
+int rtnl_link_set_txqlen(struct rtnl *h, const char *name, unsigned qlen);
 /* Deletes a link (RTNL_MISSING_OK allowed). */
 int rtnl_link_del(struct rtnl *h, const char *name, unsigned flags);
 

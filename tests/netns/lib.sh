@@ -195,7 +195,16 @@ EOT
 	T_PIDS+=($!)
 	echo $! >"$dir/charon.pid"
 	for i in $(seq 1 100); do
-		[ -S "$dir/charon.vici" ] && return 0
+		if [ -S "$dir/charon.vici" ]; then
+			# A missing plugin (libstrongswan-standard-plugins has openssl
+			# and gcm) only shows later as "DH group not supported".
+			if grep -q "failed to load" "$dir/charon.log" 2>/dev/null; then
+				echo "# charon in $ns is missing plugins (scripts/deps.sh installs them):"
+				grep "failed to load" "$dir/charon.log" | sed 's/^/#   /'
+				return 1
+			fi
+			return 0
+		fi
 		sleep 0.1
 	done
 	echo "# charon in $ns did not start:"

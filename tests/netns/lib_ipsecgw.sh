@@ -188,3 +188,45 @@ xfer_ok() { # ns_from ns_to dst bytes
 	echo "# sent: $sent; received: $got"
 	[ -n "$sent" ] && [ "$sent" = "$got" ]
 }
+
+# strongSwan's starter reads ipsec.conf (--conf) and hands it to charon over
+# stroke; charon reads the secrets file named in strongswan.conf. Private
+# /run as in sw_start, so nothing clashes with the host's pid files.
+starter_start() { # ns dir
+	local ns=$1 dir=$2 i
+	cat >"$dir/strongswan.conf" <<EOT
+charon {
+  load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey gmp curve25519 kdf kernel-libipsec kernel-netlink socket-default stroke updown
+  install_routes = yes
+  retransmit_tries = 3
+  retransmit_timeout = 1.0
+  filelog {
+    log {
+      path = $dir/charon.log
+      flush_line = yes
+      default = 1
+      ike = 2
+    }
+  }
+  plugins {
+    stroke {
+      secrets_file = $dir/ipsec.secrets
+    }
+    kernel-libipsec {
+      allow_peer_ts = yes
+    }
+  }
+}
+EOT
+	ip netns exec "$ns" unshare -m sh -c \
+		"mount -t tmpfs none /run && mkdir -p /run/strongswan && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/starter --nofork --conf $dir/ipsec.conf" \
+		>"$dir/starter.out" 2>&1 &
+	T_PIDS+=($!)
+	# starter forks charon: every process in our namespace is ours, record them all.
+	for i in $(seq 1 100); do
+		grep -q 'charon (.*) started' "$dir/starter.out" 2>/dev/null && [ -s "$dir/charon.log" ] && break
+		sleep 0.1
+	done
+	for i in $(ip netns pids "$ns"); do T_PIDS+=("$i"); done
+	[ -s "$dir/charon.log" ]
+}

@@ -100,14 +100,16 @@ int dph_setup(struct dph *x, const struct dph_opts *o)
 				    .policy_tun = "igl0",
 				    .path_mtu = o->lpath_mtu,
 				    .bandwidth_bps = o->lbandwidth_bps,
-				    .ike_handoff_fd = x->ike_l[0]};
+				    .ike_handoff_fd = x->ike_l[0],
+				    .tun_offload = o->tun_offload};
 	pr = (struct esp_dp_params){.nworkers = o->rworkers,
 				    .udp_fd = {x->ur.fd, x->ur6.fd},
 				    .n_udp = 2,
 				    .raw_esp = true,
 				    .raw_local = lo2,
 				    .policy_tun = "igr0",
-				    .ike_handoff_fd = x->ike_r[0]};
+				    .ike_handoff_fd = x->ike_r[0],
+				    .tun_offload = o->tun_offload};
 	if (esp_dp_new(&x->l, &pl) != 0 || esp_dp_new(&x->r, &pr) != 0) {
 		print_error("dph_setup: esp_dp_new failed\n");
 		return -1;

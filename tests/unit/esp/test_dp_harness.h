@@ -41,6 +41,7 @@ struct dph_opts {
 	unsigned lworkers, rworkers;
 	unsigned lpath_mtu;
 	uint64_t lbandwidth_bps;
+	int tun_offload; /* esp_dp_params.tun_offload of both (0: the default) */
 };
 
 struct dph {

@@ -106,6 +106,18 @@ static void test_roundtrip_cbc_sha256(void **state)
 	roundtrip(&dph_cbc256_sha256, 0x1002, 0x2002, true);
 }
 
+/* The data path sizes its TUN queues for TCP bursts (ESP_DP_TUN_TXQLEN), not the kernel's 500. */
+static void test_tun_txqlen(void **state)
+{
+	struct rtnl_link l;
+
+	(void)state;
+	assert_int_equal(rtnl_link_get(&X.h, "igl0", &l), 0);
+	assert_int_equal(l.txqlen, ESP_DP_TUN_TXQLEN);
+	assert_int_equal(rtnl_link_get(&X.h, "igr0", &l), 0);
+	assert_int_equal(l.txqlen, ESP_DP_TUN_TXQLEN);
+}
+
 /* RFC 4303 without UDP: IP protocol 50 on the wire. */
 static void test_raw_esp(void **state)
 {
@@ -670,6 +682,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_roundtrip_gcm, test_setup),
 		cmocka_unit_test_setup(test_roundtrip_cbc_sha256, test_setup),
+		cmocka_unit_test_setup(test_tun_txqlen, test_setup),
 		cmocka_unit_test_setup(test_raw_esp, test_setup),
 		cmocka_unit_test_setup(test_replay, test_setup),
 		cmocka_unit_test_setup(test_no_policy, test_setup),

@@ -91,6 +91,11 @@ static void test_rtnl_link(void **state)
 	assert_int_equal(rtnl_link_set_mtu(&ctx.h, DEV, 1400), 0);
 	assert_int_equal(rtnl_link_get(&ctx.h, DEV, &l), 0);
 	assert_int_equal(l.mtu, 1400);
+	assert_int_equal(rtnl_link_set_txqlen(&ctx.h, DEV, 2048), 0);
+	assert_int_equal(rtnl_link_get(&ctx.h, DEV, &l), 0);
+	assert_int_equal(l.txqlen, 2048);
+	assert_int_equal(l.mtu, 1400);
+	assert_int_equal(rtnl_link_set_txqlen(&ctx.h, DEV, 0), IG_EINVAL);
 	assert_int_equal(rtnl_link_set_up(&ctx.h, DEV, false), 0);
 	assert_int_equal(rtnl_link_get(&ctx.h, DEV, &l), 0);
 	assert_false(l.flags & IFF_UP);
