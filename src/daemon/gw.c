@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "esp/esp_dp.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/secret.h"
@@ -145,6 +146,38 @@ static void io_remove(void *ctx, const struct esp_sa_desc *in, const struct esp_
 		}
 }
 
+static void io_activate(void *ctx, const struct esp_sa_desc *in, const struct esp_sa_desc *out)
+{
+	struct gw *g = ctx;
+
+	for (size_t i = 0; i < GW_MAX_CHILD; i++)
+		if (g->children[i].used && g->children[i].in.spi == in->spi &&
+		    g->children[i].out.spi == out->spi) {
+			g->children[i].out.standby = false;
+			gw_dp_activate(g, &g->children[i]);
+		}
+}
+
+static int io_usage(void *ctx, uint32_t spi_in, uint32_t spi_out, struct ike_child_usage *u)
+{
+	struct esp_dp_sa_stats st;
+
+	if (!gw_dp_stats(ctx, spi_in, spi_out, &st))
+		return IG_ENOENT;
+	u->bytes = st.bytes_in + st.bytes_out;
+	u->packets = st.packets_in + st.packets_out;
+	u->last_in_ms = st.last_in_ms;
+	return 0;
+}
+
+static uint64_t io_blocked(void *ctx, uint32_t tunnel_id)
+{
+	(void)tunnel_id;
+	/* The data path counts these per gateway, not per tunnel: any packet
+	 * that found no SA wakes every held tunnel (dpd.action hold). */
+	return gw_dp_blocked(ctx);
+}
+
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *g = arg;
@@ -241,9 +274,16 @@ static void start_tunnels(struct gw *g, const struct cfg *old)
 int gw_start(struct gw *g, struct event_base *base, struct cfg *cfg, const char *config_path)
 {
 	struct ike_io io = {
-		.ctx = g, .send = io_send, .send_keepalive = io_keepalive,
-		.source_for = io_source_for, .now_ms = io_now, .child_install = io_install,
+		.ctx = g,
+		.send = io_send,
+		.send_keepalive = io_keepalive,
+		.source_for = io_source_for,
+		.now_ms = io_now,
+		.child_install = io_install,
 		.child_remove = io_remove,
+		.child_activate = io_activate,
+		.child_usage = io_usage,
+		.tunnel_blocked = io_blocked,
 	};
 	const struct addr *local = cfg->gateway.local_address.family ? &cfg->gateway.local_address
 								      : NULL;

@@ -80,6 +80,10 @@ void gw_dp_tunnels(struct gw *g, const struct cfg *old);
 int gw_dp_install(struct gw *g, struct gw_child *ch);
 void gw_dp_remove(struct gw *g, struct gw_child *ch);
 bool gw_dp_stats(struct gw *g, uint32_t spi_in, uint32_t spi_out, struct esp_dp_sa_stats *st);
+/* Selects the outbound SA of a CHILD SA installed on standby (esp_sa_activate). */
+void gw_dp_activate(struct gw *g, struct gw_child *ch);
+/* Packets that found no SA or policy so far (esp_dp_stats), for dpd.action hold. */
+uint64_t gw_dp_blocked(struct gw *g);
 
 /* Control requests (gw_ctl.c). */
 int gw_ctl_register(struct gw *g, struct ctl_server *s);

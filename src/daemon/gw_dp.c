@@ -337,3 +337,19 @@ bool gw_dp_stats(struct gw *g, uint32_t spi_in, uint32_t spi_out, struct esp_dp_
 {
 	return g->dp && esp_dp_sa_stats(g->dp, spi_in, spi_out, st) == 0;
 }
+
+void gw_dp_activate(struct gw *g, struct gw_child *ch)
+{
+	if (g->dp)
+		esp_sa_activate(g->dp, ch->in.spi, ch->out.spi);
+}
+
+uint64_t gw_dp_blocked(struct gw *g)
+{
+	struct esp_dp_stats st;
+
+	if (!g->dp)
+		return 0;
+	esp_dp_stats(g->dp, &st);
+	return st.no_sa_drops + st.no_policy_drops;
+}

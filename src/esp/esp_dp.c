@@ -161,7 +161,7 @@ int dp_tunnels_rebuild(struct esp_dp *dp)
 	}
 	/* Children are newest first: the first one seen is the tunnel's current SA. */
 	for (const struct dp_child *c = dp->children; c; c = c->next)
-		if (c->tunnel_id && !t->e[c->tunnel_id].out_id)
+		if (c->tunnel_id && !c->standby && !t->e[c->tunnel_id].out_id)
 			t->e[c->tunnel_id].out_id = c->out->id;
 	old = atomic_load_explicit(&dp->tunnels, memory_order_relaxed);
 	atomic_store_explicit(&dp->tunnels, t, memory_order_release);

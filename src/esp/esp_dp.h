@@ -111,6 +111,12 @@ int esp_dp_tunnel_del(struct esp_dp *dp, uint32_t tunnel_id);
 int esp_sa_install(struct esp_dp *dp, const struct esp_sa_desc *in, const struct esp_sa_desc *out);
 /* Unpublishes the CHILD SA of (in->spi, out->spi) and retires both SAs. IG_ENOENT if unknown. */
 int esp_sa_remove(struct esp_dp *dp, const struct esp_sa_desc *in, const struct esp_sa_desc *out);
+/*
+ * Selects the outbound SA of a CHILD SA installed with out->standby for
+ * traffic, ahead of older SAs with the same selectors. 0 if it already
+ * was; IG_ENOENT if no such CHILD SA is installed.
+ */
+int esp_sa_activate(struct esp_dp *dp, uint32_t spi_in, uint32_t spi_out);
 
 struct esp_dp_sa_stats {
 	uint64_t bytes_in, bytes_out, packets_in, packets_out; /* inner bytes */

@@ -86,6 +86,7 @@ struct dp_child {
 	uint32_t tunnel_id;
 	struct esp_spd_sel *local, *remote;
 	size_t nlocal, nremote;
+	bool standby;	       /* outbound SA not selected yet (esp_sa_activate) */
 	struct dp_child *next; /* newest first */
 };
 

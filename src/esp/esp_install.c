@@ -132,7 +132,7 @@ static int spd_build(struct esp_dp *dp, bool routed_too, struct esp_spd **out)
 		return IG_ENOMEM;
 	/* Newest first: the SPD's tie-break prefers the earlier entry. */
 	for (const struct dp_child *c = dp->children; c; c = c->next)
-		if (routed_too || !dp_tunnel_routed(dp, c->tunnel_id))
+		if (routed_too || (!c->standby && !dp_tunnel_routed(dp, c->tunnel_id)))
 			e[i++] = (struct esp_spd_entry){.local = c->local,
 							.nlocal = c->nlocal,
 							.remote = c->remote,
@@ -249,6 +249,7 @@ int esp_sa_install(struct esp_dp *dp, const struct esp_sa_desc *in, const struct
 	id = dp->next_id++;
 	owner = id % dp->nworkers;
 	c->tunnel_id = out->tunnel_id;
+	c->standby = out->standby;
 	if ((r = esp_sa_new(&c->in, in->spi, id, ESP_DIR_IN, in->esn, in->replay_window,
 			    dp->nworkers)) != 0 ||
 	    (r = esp_sa_new(&c->out, out->spi, id, ESP_DIR_OUT, out->esn, 0, dp->nworkers)) != 0 ||
@@ -267,8 +268,9 @@ int esp_sa_install(struct esp_dp *dp, const struct esp_sa_desc *in, const struct
 		esp_sa_remove(dp, in, out);
 		goto out_logged;
 	}
-	log_info(LS_ESP, "SA in %08x out %08x installed (tunnel %u, %s, worker %u)", in->spi,
-		 out->spi, out->tunnel_id, out->encap ? "ESP in UDP" : "raw ESP", owner);
+	log_info(LS_ESP, "SA in %08x out %08x installed (tunnel %u, %s, worker %u%s)", in->spi,
+		 out->spi, out->tunnel_id, out->encap ? "ESP in UDP" : "raw ESP", owner,
+		 out->standby ? ", outbound on standby" : "");
 	esp_sad_free(t1);
 	esp_dp_reclaim(dp);
 	return 0;
@@ -310,6 +312,29 @@ int esp_sa_remove(struct esp_dp *dp, const struct esp_sa_desc *in, const struct 
 	c->in = c->out = NULL;
 	child_free(c);
 	log_info(LS_ESP, "SA in %08x out %08x removed", in->spi, out->spi);
+	esp_dp_reclaim(dp);
+	return 0;
+}
+
+int esp_sa_activate(struct esp_dp *dp, uint32_t spi_in, uint32_t spi_out)
+{
+	struct dp_child *c, **pp;
+	int r;
+
+	if (!(c = child_find(dp, spi_in, spi_out, &pp)))
+		return IG_ENOENT;
+	if (!c->standby)
+		return 0;
+	/* Newest first: the activated SA wins the SPD's tie-break from now on. */
+	*pp = c->next;
+	c->next = dp->children;
+	dp->children = c;
+	c->standby = false;
+	if ((r = dp_spd_rebuild(dp)) != 0 || (r = dp_tunnels_rebuild(dp)) != 0) {
+		log_error(LS_ESP, "esp_sa_activate: SA out %08x: %s", spi_out, ig_strerror(r));
+		return r;
+	}
+	log_info(LS_ESP, "SA in %08x out %08x: outbound active", spi_in, spi_out);
 	esp_dp_reclaim(dp);
 	return 0;
 }

@@ -55,6 +55,13 @@ struct esp_sa_desc {
 	struct esp_ts local_ts[ESP_SA_MAX_TS];
 	struct esp_ts remote_ts[ESP_SA_MAX_TS];
 	struct esp_lifetime soft, hard;
+	/*
+	 * Outbound only: install the SA without selecting it for traffic yet
+	 * (the responder of a rekey, RFC 7296 2.8: the peer may not have the
+	 * matching inbound SA until it has our answer); esp_sa_activate()
+	 * selects it.
+	 */
+	bool standby;
 };
 
 #endif

@@ -28,6 +28,12 @@ struct ike_endpoint {
 	uint16_t port;
 };
 
+/* What the data path counted for one CHILD SA (both directions). */
+struct ike_child_usage {
+	uint64_t bytes, packets;
+	uint64_t last_in_ms; /* now_ms clock of the last inbound packet; 0 = none */
+};
+
 struct ike_io {
 	void *ctx;
 	/*
@@ -47,6 +53,20 @@ struct ike_io {
 	int (*child_install)(void *ctx, const struct esp_sa_desc *in, const struct esp_sa_desc *out);
 	/* Removes them (esp_sa_remove). May be NULL. */
 	void (*child_remove)(void *ctx, const struct esp_sa_desc *in, const struct esp_sa_desc *out);
+	/*
+	 * Selects the outbound SA of a CHILD SA installed with out->standby
+	 * (esp_sa_activate). May be NULL.
+	 */
+	void (*child_activate)(void *ctx, const struct esp_sa_desc *in,
+			       const struct esp_sa_desc *out);
+	/* Traffic of a CHILD SA so far (esp_dp_sa_stats); 0 or IG_E*. May be NULL. */
+	int (*child_usage)(void *ctx, uint32_t spi_in, uint32_t spi_out, struct ike_child_usage *u);
+	/*
+	 * Packets for the tunnel (config index + 1) that found no SA so far, a
+	 * counter that only grows: dpd.action hold re-initiates when it moves.
+	 * May be NULL.
+	 */
+	uint64_t (*tunnel_blocked)(void *ctx, uint32_t tunnel_id);
 };
 
 /* Tunables; ike_engine_new() takes the defaults, tests shorten them. */
@@ -57,6 +77,8 @@ struct ike_params {
 	uint32_t cookie_threshold;  /* half-open SAs before cookies are required (default 64) */
 	uint32_t keepalive_ms;      /* NAT keepalive interval (default 20000) */
 	uint32_t max_sas;           /* IKE SAs in all, half-open included (default 10000) */
+	uint32_t usage_check_ms;    /* how often byte/packet lifetimes and hold are polled (1000) */
+	uint32_t rekey_retry_ms;    /* a failed rekey is tried again after (default 10000) */
 };
 
 int ike_engine_new(struct ike_engine **out, const struct ike_io *io);
@@ -78,10 +100,20 @@ uint64_t ike_engine_next_timer(struct ike_engine *e);
 /* Runs every timer that is due. */
 void ike_engine_run_timers(struct ike_engine *e);
 
-/* Starts an IKE SA for the tunnel (no-op if one is up or connecting). */
+/*
+ * Starts an IKE SA for the tunnel (no-op if one is up or connecting); with
+ * an IKE SA up but no CHILD SA, asks for one with CREATE_CHILD_SA.
+ */
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel);
 /* Deletes the tunnel's SAs, telling the peer (INFORMATIONAL Delete). */
 int ike_engine_terminate(struct ike_engine *e, const char *tunnel);
+/*
+ * Rekeys the tunnel's IKE SA (ike true: CREATE_CHILD_SA for the IKE SA,
+ * never reauthentication) or its newest CHILD SA now, as its soft
+ * lifetime would. IG_ENOENT without an established SA, IG_EAGAIN while an
+ * exchange is out.
+ */
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike);
 /* Deletes every SA, telling each peer; for shutdown. */
 void ike_engine_terminate_all(struct ike_engine *e);
 

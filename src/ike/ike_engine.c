@@ -23,6 +23,8 @@ static const struct ike_params defaults = {
 	.cookie_threshold = 64,
 	.keepalive_ms = 20000,
 	.max_sas = 10000,
+	.usage_check_ms = 1000,
+	.rekey_retry_ms = 10000,
 };
 
 int ike_engine_new(struct ike_engine **out, const struct ike_io *io)
@@ -186,6 +188,7 @@ static void on_sa_message(struct ike_engine *e, struct ike_sa *sa, struct ike_ms
 		switch (m->hdr.exchange) {
 		case IKEV2_EXCH_IKE_AUTH: ike_auth_on_response(sa, m); break;
 		case IKEV2_EXCH_INFORMATIONAL: ike_info_on_response(sa, m); break;
+		case IKEV2_EXCH_CREATE_CHILD_SA: ike_ccsa_on_response(sa, m); break;
 		default: break;
 		}
 	} else {
@@ -193,10 +196,12 @@ static void on_sa_message(struct ike_engine *e, struct ike_sa *sa, struct ike_ms
 		switch (m->hdr.exchange) {
 		case IKEV2_EXCH_IKE_AUTH: ike_auth_on_request(sa, m); break;
 		case IKEV2_EXCH_INFORMATIONAL: ike_info_on_request(sa, m); break;
-		case IKEV2_EXCH_CREATE_CHILD_SA: ike_child_sa_on_request(sa, m); break;
+		case IKEV2_EXCH_CREATE_CHILD_SA: ike_ccsa_on_request(sa, m); break;
 		default: break;
 		}
 	}
+	/* A request slot may have come free: queued Deletes go now. */
+	ike_life_kick(sa);
 out:
 	secret_wipe(plain, PLAIN_BUF);
 	free(plain);
@@ -287,11 +292,18 @@ uint64_t ike_engine_next_timer(struct ike_engine *e)
 		t = min_nz(t, sa->t_retransmit);
 		t = min_nz(t, sa->t_half_open);
 		t = min_nz(t, sa->t_keepalive);
+		/* Lifetimes and DPD run only while the SA is up (ike_life_sa_timers). */
+		if (sa->state != IKE_S_ESTABLISHED && sa->state != IKE_S_REKEYING)
+			continue;
 		t = min_nz(t, sa->t_dpd);
 		t = min_nz(t, sa->t_rekey);
 		t = min_nz(t, sa->t_expire);
+		for (struct ike_child *c = sa->children; c; c = c->next) {
+			t = min_nz(t, c->t_rekey);
+			t = min_nz(t, c->t_expire);
+		}
 	}
-	return t;
+	return min_nz(t, e->t_usage_check);
 }
 
 void ike_engine_run_timers(struct ike_engine *e)
@@ -315,7 +327,9 @@ void ike_engine_run_timers(struct ike_engine *e)
 				e->io.send_keepalive(e->io.ctx, &sa->local, &sa->remote);
 			sa->t_keepalive = now + e->p.keepalive_ms;
 		}
+		ike_life_sa_timers(sa, now);
 	}
+	ike_life_engine_timers(e, now);
 	ike_sa_reap(e);
 }
 
@@ -327,17 +341,55 @@ static struct ike_sa *tunnel_sa(struct ike_engine *e, const struct cfg_tunnel *t
 	return NULL;
 }
 
+static void hold_drop(struct ike_engine *e, const char *tunnel)
+{
+	for (size_t i = 0; i < e->n_holds; i++)
+		if (strcmp(e->holds[i].name, tunnel) == 0) {
+			e->holds[i] = e->holds[--e->n_holds];
+			return;
+		}
+}
+
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel)
 {
 	const struct cfg_tunnel *t = ike_cfg_tunnel(e, tunnel);
+	struct ike_sa *sa;
 
 	if (!t)
 		return IG_ENOENT;
 	if (t->ike.version != CFG_IKE_V2)
 		return IG_ENOTSUP;
-	if (tunnel_sa(e, t))
+	hold_drop(e, tunnel);
+	if ((sa = tunnel_sa(e, t)) != NULL) {
+		/* Up but without a CHILD SA (it expired, the peer deleted it): ask
+		 * for one on the IKE SA we have. */
+		if (sa->state == IKE_S_ESTABLISHED && !sa->children && !sa->rekeyed)
+			return sa->req.active ? IG_EAGAIN : ike_child_add_start(sa);
 		return 0;
+	}
 	return ike_init_start(e, t);
+}
+
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike)
+{
+	const struct cfg_tunnel *t = ike_cfg_tunnel(e, tunnel);
+	struct ike_sa *sa = NULL;
+
+	if (!t)
+		return IG_ENOENT;
+	for (struct ike_sa *s = e->sas; s && !sa; s = s->next)
+		if (s->t == t && s->state == IKE_S_ESTABLISHED && !s->rekeyed)
+			sa = s;
+	if (!sa)
+		return IG_ENOENT;
+	if (sa->req.active)
+		return IG_EAGAIN;
+	if (ike)
+		return ike_rekey_ike_start(sa);
+	for (struct ike_child *c = sa->children; c; c = c->next)
+		if (c->state == CHILD_S_INSTALLED && !c->delete_wanted)
+			return ike_child_rekey_start(sa, c);
+	return IG_ENOENT;
 }
 
 int ike_engine_terminate(struct ike_engine *e, const char *tunnel)
@@ -347,6 +399,7 @@ int ike_engine_terminate(struct ike_engine *e, const char *tunnel)
 
 	if (!t)
 		return IG_ENOENT;
+	hold_drop(e, tunnel);
 	while ((sa = tunnel_sa(e, t)) != NULL) {
 		if (sa->state == IKE_S_ESTABLISHED || sa->state == IKE_S_REKEYING)
 			ike_info_delete_ike(sa);
@@ -426,16 +479,25 @@ void ike_engine_status(struct ike_engine *e, ike_sa_status_fn fn, void *ctx)
 		s.spi_i = sa->spi_i;
 		s.spi_r = sa->spi_r;
 		s.established_s = sa->established_at ? (now - sa->established_at) / 1000 : 0;
-		s.rekey_in_s = sa->t_rekey ? (int64_t)(sa->t_rekey - now) / 1000 : -1;
-		s.reauth_in_s = -1;
+		s.rekey_in_s = s.reauth_in_s = -1;
+		if (sa->t_rekey && !sa->rekeyed) {
+			int64_t in = sa->t_rekey > now ? (int64_t)(sa->t_rekey - now) / 1000 : 0;
+
+			if (ike_life_will_reauth(sa))
+				s.reauth_in_s = in;
+			else
+				s.rekey_in_s = in;
+		}
 		for (struct ike_child *c = sa->children; c && n < 16; c = c->next, n++) {
 			struct ike_child_status *x = &cs[n];
 
 			memset(x, 0, sizeof(*x));
 			x->tunnel = sa->tname;
 			x->child = c->serial;
-			x->state = c->state == CHILD_S_INSTALLED ? "installed" :
-				   c->state == CHILD_S_REKEYING ? "rekeying" : "deleting";
+			x->state = c->state == CHILD_S_INSTALLED  ? "installed"
+				   : c->state == CHILD_S_REKEYING ? "rekeying"
+				   : c->state == CHILD_S_REKEYED  ? "rekeyed"
+								  : "deleting";
 			x->transport = c->transport;
 			x->encap = sa->natt && (sa->nat_here || sa->nat_there);
 			x->spi_in = c->spi_in;
@@ -444,7 +506,10 @@ void ike_engine_status(struct ike_engine *e, ike_sa_status_fn fn, void *ctx)
 			ike_tsel_format(&c->ts_local, x->local_ts, sizeof(x->local_ts));
 			ike_tsel_format(&c->ts_remote, x->remote_ts, sizeof(x->remote_ts));
 			x->installed_s = (now - c->installed_at) / 1000;
-			x->rekey_in_s = -1;
+			x->rekey_in_s =
+				c->t_rekey ? (c->t_rekey > now ? (int64_t)(c->t_rekey - now) / 1000
+							       : 0)
+					   : -1;
 		}
 		s.n_children = n;
 		fn(ctx, &s, cs, n);

@@ -3,15 +3,30 @@
  * Engine internals shared by the exchange files (ikev2_*.c). Not for use
  * outside src/ike.
  *
- * Timers of an IKE SA (each an absolute time in ms, 0 = off), named after
- * the event that fires them:
+ * Every timer of the engine (each an absolute time in ms, 0 = off), named
+ * after the event that fires it. Of an IKE SA (struct ike_sa):
  *   t_retransmit   our outstanding request got no response: send it again,
  *                  with exponential backoff; give up after retransmit_tries
+ *                  or at req.deadline (dpd.timeout once the SA is up), then
+ *                  apply dpd.action (ike_life.c)
  *   t_half_open    responder: IKE_AUTH did not arrive after IKE_SA_INIT
  *   t_keepalive    we are behind a NAT: send a NAT-keepalive (RFC 3948 4)
- *   t_dpd          no traffic from the peer for dpd.interval: liveness check
- *   t_rekey        the IKE SA's soft lifetime: rekey or reauthenticate
- *   t_expire       the IKE SA's hard lifetime: delete it
+ *   t_dpd          dpd.interval passed: if nothing came from the peer (IKE
+ *                  or ESP) since, send an empty INFORMATIONAL
+ *   t_rekey        the IKE SA's soft lifetime (ike.lifetime less a margin
+ *                  and jitter): rekey it, or reauthenticate (ike.reauth)
+ *   t_expire       the IKE SA's hard lifetime (ike.lifetime): delete it
+ * Queued requests (a Delete after a rekey, a Delete of an expired CHILD SA)
+ * need no timer of their own: ike_life_kick() sends them when the window
+ * frees (after every response) or on the next timer above.
+ * Of a CHILD SA (struct ike_child):
+ *   t_rekey        its soft lifetime (esp.lifetime less margin and jitter):
+ *                  rekey it with CREATE_CHILD_SA
+ *   t_expire       its hard lifetime (esp.lifetime): delete it
+ * Of the engine (struct ike_engine):
+ *   t_usage_check  poll the data path: CHILD SAs past their soft/hard
+ *                  life-bytes/life-packets, and held tunnels (dpd.action
+ *                  hold) that have traffic waiting
  */
 #ifndef IPSECGW_IKE_IKE_INT_H
 #define IPSECGW_IKE_IKE_INT_H
@@ -41,8 +56,9 @@ enum ike_state {
 
 enum child_state {
 	CHILD_S_INSTALLED,
-	CHILD_S_REKEYING,
-	CHILD_S_DELETING,
+	CHILD_S_REKEYING, /* our CREATE_CHILD_SA rekeying it is out */
+	CHILD_S_REKEYED,  /* a new CHILD SA replaces it: waiting for its Delete */
+	CHILD_S_DELETING, /* our Delete of it is out */
 };
 
 struct ike_child {
@@ -57,6 +73,40 @@ struct ike_child {
 	struct ike_ts_pl ts_local, ts_remote;
 	uint64_t installed_at;
 	bool installed; /* handed to the data path */
+	bool initiator; /* we initiated the exchange that made it: KEYMAT order (2.17) */
+	bool standby;	/* its outbound SA is not selected yet (rekey responder) */
+	bool delete_wanted; /* we owe the peer a Delete for it */
+	uint32_t replaces;  /* spi_in of the CHILD SA it rekeyed, 0 if none */
+	uint64_t t_rekey, t_expire;
+	uint64_t soft_bytes, soft_packets; /* 0: none */
+};
+
+/* What our outstanding request is, for its response and its give-up. */
+enum ike_req_kind {
+	REQ_OTHER,
+	REQ_DPD,	  /* empty INFORMATIONAL: liveness check */
+	REQ_DELETE_IKE,	  /* Delete of this IKE SA */
+	REQ_DELETE_CHILD, /* Delete of CHILD SAs */
+	REQ_REKEY_CHILD,  /* CREATE_CHILD_SA with REKEY_SA */
+	REQ_NEW_CHILD,	  /* CREATE_CHILD_SA for more selectors */
+	REQ_REKEY_IKE,	  /* CREATE_CHILD_SA for a new IKE SA */
+};
+
+/* Our CREATE_CHILD_SA in flight (1.3): what its response completes. */
+struct ike_ccsa {
+	uint32_t old_spi_in;  /* CHILD rekey: our inbound SPI of the CHILD SA rekeyed */
+	uint32_t new_spi;     /* CHILD: our new inbound SPI */
+	uint64_t new_ike_spi; /* IKE rekey: our SPI of the new IKE SA */
+	struct crypto_dh *dh; /* KEi: PFS or the IKE rekey's DH */
+	uint8_t n[IKEV2_NONCE_MAX];
+	size_t n_len;
+	struct ike_ts_pl ts_i, ts_r;
+	unsigned ke_retries;
+	/* 2.8.1: the peer rekeyed the same CHILD SA meanwhile: the CHILD SA its
+	 * exchange made (our spi_in) and the lower nonce of that exchange. */
+	uint32_t coll_spi_in;
+	uint8_t coll_nonce[IKEV2_NONCE_MAX];
+	size_t coll_nonce_len;
 };
 
 /* Our request waiting for its response. */
@@ -68,6 +118,8 @@ struct ike_request {
 	unsigned tries;
 	bool active;
 	bool is_delete; /* an IKE SA Delete: the SA dies with the answer or give-up */
+	enum ike_req_kind kind;
+	uint64_t deadline; /* give up at this time even with tries left (0: none) */
 };
 
 struct ike_sa {
@@ -120,8 +172,27 @@ struct ike_sa {
 	struct ike_child *children;
 	unsigned next_child;
 
+	struct ike_ccsa ccsa; /* our CREATE_CHILD_SA in flight */
+	bool rekeyed;	      /* a new IKE SA replaced this one: it only waits for its Delete */
+	bool delete_wanted;   /* we owe the peer a Delete of this IKE SA (after our rekey) */
+	unsigned reauth_of;   /* serial of the IKE SA this one reauthenticates, 0 if none */
+	bool reauth_started;  /* a reauthentication of this SA is under way */
+	bool closing;	      /* its CHILD SAs are being torn down with it */
+	bool restart;	      /* started by dpd.action restart: keeps trying */
+	/* 2.8.2: the peer rekeyed this IKE SA while we did: the SA it made, its nonce. */
+	unsigned coll_serial;
+	uint8_t coll_nonce[IKEV2_NONCE_MAX];
+	size_t coll_nonce_len;
+
 	uint64_t created_at, established_at, last_rx_at;
 	uint64_t t_retransmit, t_half_open, t_keepalive, t_dpd, t_rekey, t_expire;
+};
+
+/* A tunnel whose SAs went down with dpd.action hold: up again on traffic. */
+struct ike_hold {
+	char name[CFG_NAME_MAX + 1];
+	uint32_t tunnel_id;
+	uint64_t blocked; /* io.tunnel_blocked when the hold began */
 };
 
 struct ike_engine {
@@ -133,6 +204,9 @@ struct ike_engine {
 	uint8_t cookie_secret[32];
 	uint64_t cookie_secret_at;
 	uint64_t rx_invalid, rx_dropped;
+	uint64_t t_usage_check;
+	struct ike_hold holds[32];
+	size_t n_holds;
 	struct ike_guard guard; /* ike_guard.c: drop counters, admission limits */
 };
 
@@ -198,6 +272,9 @@ void ike_sendto(struct ike_engine *e, const struct ike_endpoint *local,
 
 /* ikev2_sa_init.c */
 int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t);
+/* The same, making a new IKE SA that replaces (reauthenticates) old. */
+int ike_init_start_reauth(struct ike_engine *e, struct ike_sa *old);
+void ike_spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN]);
 void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct ike_endpoint *from,
 			 const struct ike_endpoint *to);
 void ike_init_on_response(struct ike_sa *sa, struct ike_msg *m);
@@ -211,7 +288,52 @@ void ike_auth_on_response(struct ike_sa *sa, struct ike_msg *m);
 void ike_info_on_request(struct ike_sa *sa, struct ike_msg *m);
 void ike_info_on_response(struct ike_sa *sa, struct ike_msg *m);
 int ike_info_delete_ike(struct ike_sa *sa);
-void ike_child_sa_on_request(struct ike_sa *sa, struct ike_msg *m);
+/* Sends a Delete for the CHILD SAs marked delete_wanted (one request). */
+int ike_info_delete_children(struct ike_sa *sa);
+/* Sends an empty INFORMATIONAL (DPD), given up after timeout_ms. */
+int ike_info_dpd(struct ike_sa *sa, uint64_t timeout_ms);
+/* Responds to msg_id of exchange with one notify (and nothing else). */
+int ike_respond_notify(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id, uint16_t type,
+		       const uint8_t *data, size_t len);
+
+/* ikev2_child.c: CREATE_CHILD_SA for CHILD SAs (1.3.1, 1.3.3), both roles. */
+void ike_ccsa_on_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_ccsa_on_response(struct ike_sa *sa, struct ike_msg *m);
+int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c);
+/* A CHILD SA for the tunnel's selectors on an IKE SA that has none (1.3.1). */
+int ike_child_add_start(struct ike_sa *sa);
+/* Installs the CHILD SA and arms its lifetimes; logs. */
+int ike_child_up(struct ike_sa *sa, struct ike_child *c);
+/* The peer deleted (or we removed) old: its successor's outbound goes live. */
+void ike_child_activate_successor(struct ike_sa *sa, uint32_t old_spi_in);
+void ike_ccsa_clear(struct ike_sa *sa);
+/* Which of two exchanges has the lowest nonce (2.8): <0 if (a1,a2) does. */
+int ike_nonce_cmp(const uint8_t *a1, size_t a1_len, const uint8_t *a2, size_t a2_len,
+		  const uint8_t *b1, size_t b1_len, const uint8_t *b2, size_t b2_len);
+
+/* ikev2_rekey_ike.c: CREATE_CHILD_SA for the IKE SA (1.3.2, 2.18), both roles. */
+int ike_rekey_ike_start(struct ike_sa *sa);
+void ike_rekey_ike_on_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_rekey_ike_on_response(struct ike_sa *sa, struct ike_msg *m);
+/* The peer deletes sa: after a rekey collision its CHILD SAs live on. */
+void ike_rekey_ike_old_deleted(struct ike_sa *sa);
+
+/* ike_life.c: lifetimes, DPD, reauthentication, queued work. */
+void ike_life_established(struct ike_sa *sa); /* arm the IKE SA's timers */
+void ike_life_child_arm(struct ike_sa *sa, struct ike_child *c);
+void ike_life_sa_timers(struct ike_sa *sa, uint64_t now);
+void ike_life_engine_timers(struct ike_engine *e, uint64_t now);
+/* Starts whatever queued request may go now (window 1). */
+void ike_life_kick(struct ike_sa *sa);
+/* The SA is gone for good (give-up, DPD): apply dpd.action to its tunnel. */
+void ike_life_dead_peer(struct ike_sa *sa, const char *why);
+bool ike_life_will_reauth(const struct ike_sa *sa);
+/* A reauthentication SA is up: the old one goes. */
+void ike_life_reauth_done(struct ike_sa *sa);
+/* sa goes: standby CHILD SAs of the tunnel's other IKE SAs take over. */
+void ike_life_sa_closing(struct ike_sa *sa);
+/* Both sides initiated at once: one of the two IKE SAs goes (2.8-style nonce rule). */
+void ike_life_duplicate_check(struct ike_sa *sa);
 
 /* Tunnels of the current config. */
 const struct cfg_tunnel *ike_cfg_tunnel(const struct ike_engine *e, const char *name);

@@ -39,7 +39,9 @@ static bool transition_ok(enum ike_state from, enum ike_state to)
 	if (to == IKE_S_DEAD)
 		return from != IKE_S_DEAD;
 	switch (from) {
-	case IKE_S_INIT_SENT: return to == IKE_S_AUTH_SENT || to == IKE_S_INIT_SENT;
+	/* INIT_SENT -> ESTABLISHED: an IKE SA made by our CREATE_CHILD_SA rekey (1.3.2). */
+	case IKE_S_INIT_SENT:
+		return to == IKE_S_AUTH_SENT || to == IKE_S_INIT_SENT || to == IKE_S_ESTABLISHED;
 	case IKE_S_HALF_OPEN: return to == IKE_S_ESTABLISHED;
 	case IKE_S_AUTH_SENT: return to == IKE_S_ESTABLISHED;
 	case IKE_S_ESTABLISHED: return to == IKE_S_REKEYING || to == IKE_S_DELETING;
@@ -176,7 +178,7 @@ uint32_t ike_new_child_spi(struct ike_engine *e)
 		if (spi < 256)
 			continue;
 		for (struct ike_sa *sa = e->sas; sa && !used; sa = sa->next) {
-			used |= sa->child_spi == spi;
+			used |= sa->child_spi == spi || sa->ccsa.new_spi == spi;
 			for (struct ike_child *c = sa->children; c && !used; c = c->next)
 				used |= c->spi_in == spi;
 		}
@@ -223,11 +225,12 @@ void ike_child_descs(const struct ike_sa *sa, const struct ike_child *c,
 			struct esp_sa_desc *in, struct esp_sa_desc *out)
 {
 	const struct cfg_tunnel *t = sa->t;
-	/* 2.17: the initiator's outbound keys come first in KEYMAT. */
-	const uint8_t *ke_out = sa->initiator ? c->keys.ei : c->keys.er;
-	const uint8_t *ke_in = sa->initiator ? c->keys.er : c->keys.ei;
-	const uint8_t *ka_out = sa->initiator ? c->keys.ai : c->keys.ar;
-	const uint8_t *ka_in = sa->initiator ? c->keys.ar : c->keys.ai;
+	/* 2.17: the initiator's outbound keys come first in KEYMAT; the
+	 * initiator of the exchange that made the CHILD SA, not of the IKE SA. */
+	const uint8_t *ke_out = c->initiator ? c->keys.ei : c->keys.er;
+	const uint8_t *ke_in = c->initiator ? c->keys.er : c->keys.ei;
+	const uint8_t *ka_out = c->initiator ? c->keys.ai : c->keys.ar;
+	const uint8_t *ka_in = c->initiator ? c->keys.ar : c->keys.ai;
 
 	memset(in, 0, sizeof(*in));
 	in->reqid = c->reqid;
@@ -250,6 +253,7 @@ void ike_child_descs(const struct ike_sa *sa, const struct ike_child *c,
 	ts_to_esp(&c->ts_local, in->local_ts, &in->n_local_ts);
 	ts_to_esp(&c->ts_remote, in->remote_ts, &in->n_remote_ts);
 	*out = *in;
+	out->standby = c->standby;
 
 	in->inbound = true;
 	in->spi = c->spi_in;
@@ -307,6 +311,9 @@ void ike_child_free(struct ike_sa *sa, struct ike_child *c, bool remove)
 		secret_wipe(&in, sizeof(in));
 		secret_wipe(&out, sizeof(out));
 	}
+	/* Make-before-break: the CHILD SA that rekeyed it takes over outbound. */
+	if (remove && c->installed && !sa->closing)
+		ike_child_activate_successor(sa, c->spi_in);
 	ike_child_keymat_wipe(&c->keys);
 	free(c);
 }
@@ -318,8 +325,11 @@ void ike_sa_destroy(struct ike_sa *sa, const char *why)
 	if (why)
 		sa_log(sa, LL_INFO, "IKE SA %016llx_i %016llx_r deleted: %s",
 		       (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r, why);
+	sa->closing = true;
 	while (sa->children)
 		ike_child_free(sa, sa->children, true);
+	if (sa->t && sa->established_at)
+		ike_life_sa_closing(sa);
 	ike_sa_state(sa, IKE_S_DEAD);
 }
 
@@ -334,6 +344,7 @@ static void sa_free(struct ike_sa *sa)
 	crypto_integ_free(sa->integ_out);
 	crypto_integ_free(sa->integ_in);
 	crypto_dh_free(sa->dh);
+	crypto_dh_free(sa->ccsa.dh);
 	ike_keymat_wipe(&sa->km);
 	free(sa->init_i);
 	free(sa->init_r);

@@ -54,8 +54,17 @@ int ike_send_request_raw(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg
 	sa->req.tries = 0;
 	sa->req.active = true;
 	sa->req.is_delete = false;
+	sa->req.kind = REQ_OTHER;
+	sa->req.deadline = 0;
+	/* Once up, no request waits longer than dpd.timeout for its answer:
+	 * a peer that died during a rekey is found as soon as by DPD. */
+	if (sa->established_at && sa->t && sa->t->dpd.action != CFG_DPD_NONE &&
+	    sa->t->dpd.timeout_s)
+		sa->req.deadline = ike_now(sa->e) + (uint64_t)sa->t->dpd.timeout_s * 1000;
 	ike_sendto(sa->e, &sa->local, &sa->remote, msg, len);
 	sa->t_retransmit = ike_now(sa->e) + backoff(sa);
+	if (sa->req.deadline && sa->t_retransmit > sa->req.deadline)
+		sa->t_retransmit = sa->req.deadline;
 	return 0;
 }
 
@@ -118,7 +127,8 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 {
 	if (!sa->req.active || !sa->t_retransmit || now < sa->t_retransmit)
 		return;
-	if (sa->req.tries >= sa->e->p.retransmit_tries) {
+	if (sa->req.tries >= sa->e->p.retransmit_tries ||
+	    (sa->req.deadline && now >= sa->req.deadline)) {
 		sa->t_retransmit = 0;
 		sa->req.active = false;
 		if (sa->req.is_delete) {
@@ -127,11 +137,28 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 		}
 		char a[ADDR_STRLEN];
 
-		sa_log(sa, LL_WARN,
-		       "peer %s did not answer our %s request after %u retransmissions: giving up",
-		       addr_format(&sa->remote.addr, a, sizeof(a)), ike_exchange_name(sa->req.exchange, NULL),
-		       sa->req.tries);
-		ike_sa_destroy(sa, "retransmission limit reached");
+		if (sa->req.kind == REQ_DPD) {
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer DPD for %u s (dpd.timeout): it is dead",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       sa->t ? sa->t->dpd.timeout_s : 0);
+			ike_life_dead_peer(sa, "DPD timeout");
+			return;
+		}
+		if (sa->req.deadline && now >= sa->req.deadline)
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer our %s request within %u s "
+			       "(dpd.timeout): giving up",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       ike_exchange_name(sa->req.exchange, NULL),
+			       sa->t ? sa->t->dpd.timeout_s : 0);
+		else
+			sa_log(sa, LL_WARN,
+			       "peer %s did not answer our %s request after %u retransmissions: "
+			       "giving up",
+			       addr_format(&sa->remote.addr, a, sizeof(a)),
+			       ike_exchange_name(sa->req.exchange, NULL), sa->req.tries);
+		ike_life_dead_peer(sa, "retransmission limit reached");
 		return;
 	}
 	sa->req.tries++;
@@ -139,4 +166,6 @@ void ike_xmit_timer(struct ike_sa *sa, uint64_t now)
 		  sa->req.tries, sa->req.msg_id);
 	ike_sendto(sa->e, &sa->local, &sa->remote, sa->req.buf, sa->req.len);
 	sa->t_retransmit = now + backoff(sa);
+	if (sa->req.deadline && sa->t_retransmit > sa->req.deadline)
+		sa->t_retransmit = sa->req.deadline;
 }

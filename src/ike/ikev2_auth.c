@@ -201,8 +201,11 @@ int ike_auth_start(struct ike_sa *sa)
 		if ((r = ike_bld_id(&b, IKEV2_PL_IDR, &idr)) != 0)
 			goto out;
 	}
+	/* 3.16: INITIAL_CONTACT only when this is our only IKE SA with the
+	 * peer; a reauthentication keeps the old one up until the new one is. */
 	if ((r = ike_bld_auth(&b, &auth)) != 0 ||
-	    (r = ike_bld_notify_simple(&b, IKEV2_N_INITIAL_CONTACT, NULL, 0)) != 0)
+	    (!sa->reauth_of &&
+	     (r = ike_bld_notify_simple(&b, IKEV2_N_INITIAL_CONTACT, NULL, 0)) != 0))
 		goto out;
 	if (t->esp.mode == CFG_MODE_TRANSPORT &&
 	    (r = ike_bld_notify_simple(&b, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0)) != 0)
@@ -244,16 +247,6 @@ static uint16_t error_notify(const struct ike_msg *m)
 	return 0;
 }
 
-static void child_up_log(struct ike_sa *sa, const struct ike_child *c)
-{
-	char prop[128], l[512], r[512];
-
-	sa_log(sa, LL_INFO, "CHILD SA {%u} installed: %s, SPIs %08x_i %08x_o, %s === %s%s", c->serial,
-	       ike_chosen_names(&c->esp, prop, sizeof(prop)), c->spi_in, c->spi_out,
-	       ike_tsel_format(&c->ts_local, l, sizeof(l)),
-	       ike_tsel_format(&c->ts_remote, r, sizeof(r)), c->transport ? " (transport)" : "");
-}
-
 static void established_log(struct ike_sa *sa, const struct ike_id *peer)
 {
 	char a[ADDR_STRLEN], id[ID_MAX], prop[160];
@@ -270,8 +263,17 @@ static void initial_contact(struct ike_sa *sa)
 {
 	for (struct ike_sa *o = sa->e->sas; o; o = o->next)
 		if (o != sa && o->t == sa->t && o->state != IKE_S_DEAD &&
-		    o->state != IKE_S_INIT_SENT && o->state != IKE_S_HALF_OPEN)
+		    o->state != IKE_S_INIT_SENT && o->state != IKE_S_HALF_OPEN &&
+		    o->state != IKE_S_AUTH_SENT)
 			ike_sa_destroy(o, "peer sent INITIAL_CONTACT: it lost this SA");
+}
+
+static bool tunnel_has_children(const struct ike_sa *sa)
+{
+	for (const struct ike_sa *o = sa->e->sas; o; o = o->next)
+		if (o != sa && o->t == sa->t && o->state != IKE_S_DEAD && o->children)
+			return true;
+	return false;
 }
 
 static void after_established(struct ike_sa *sa)
@@ -283,6 +285,11 @@ static void after_established(struct ike_sa *sa)
 		sa->t_keepalive = now + sa->e->p.keepalive_ms;
 	if (sa->initial_contact)
 		initial_contact(sa);
+	ike_life_established(sa);
+	if (sa->reauth_of)
+		ike_life_reauth_done(sa);
+	else
+		ike_life_duplicate_check(sa);
 }
 
 static int respond_error(struct ike_sa *sa, uint32_t msg_id, uint16_t type)
@@ -461,10 +468,12 @@ void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 	ike_sa_state(sa, IKE_S_ESTABLISHED);
 	established_log(sa, &idi);
 	if (c) {
-		if ((r = ike_child_install(sa, c)) != 0)
-			sa_log(sa, LL_ERROR, "CHILD SA {%u}: the data path refused it: %s", c->serial,
-			       ig_strerror(r));
-		child_up_log(sa, c);
+		c->initiator = false;
+		/* Make-before-break: while another IKE SA of the tunnel carries
+		 * traffic (the peer reauthenticates), our outbound waits until
+		 * that one goes; the peer may not have our answer yet. */
+		c->standby = tunnel_has_children(sa);
+		ike_child_up(sa, c);
 		c = NULL;
 	}
 	after_established(sa);
@@ -584,10 +593,8 @@ void ike_auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 				  c->esp.encr_keybits, c->esp.integ, NULL, 0, sa->ni, sa->ni_len,
 				  sa->nr, sa->nr_len)) != 0)
 		goto fail;
-	if ((r = ike_child_install(sa, c)) != 0)
-		sa_log(sa, LL_ERROR, "CHILD SA {%u}: the data path refused it: %s", c->serial,
-		       ig_strerror(r));
-	child_up_log(sa, c);
+	c->initiator = true;
+	ike_child_up(sa, c);
 	after_established(sa);
 	goto out;
 fail:

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * INFORMATIONAL (RFC 7296 1.4, 1.5) and, for now, the answer to
- * CREATE_CHILD_SA:
+ * INFORMATIONAL (RFC 7296 1.4, 1.5):
  *
  *   HDR, SK {[N,] [D,] ...}   -->
  *                             <--  HDR, SK {[N,] [D,] ...}
@@ -75,6 +74,7 @@ void ike_info_on_request(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (delete_ike) {
 		respond(sa, IKEV2_EXCH_INFORMATIONAL, m->hdr.msg_id, NULL, 0, 0);
+		ike_rekey_ike_old_deleted(sa);
 		ike_sa_destroy(sa, "peer deleted it");
 		return;
 	}
@@ -84,8 +84,75 @@ void ike_info_on_request(struct ike_sa *sa, struct ike_msg *m)
 void ike_info_on_response(struct ike_sa *sa, struct ike_msg *m)
 {
 	(void)m;
-	if (sa->req.is_delete || sa->state == IKE_S_DELETING)
+	if (sa->req.is_delete || sa->state == IKE_S_DELETING) {
 		ike_sa_destroy(sa, "deleted");
+		return;
+	}
+	if (sa->req.kind == REQ_DELETE_CHILD) {
+		/* 1.4.1: the answer deletes the other halves; ours go now. */
+		struct ike_child *c = sa->children, *next;
+
+		for (; c; c = next) {
+			next = c->next;
+			if (c->state == CHILD_S_DELETING) {
+				sa_log(sa, LL_INFO, "CHILD SA {%u} deleted (SPIs %08x_i %08x_o)",
+				       c->serial, c->spi_in, c->spi_out);
+				ike_child_free(sa, c, true);
+			}
+		}
+	}
+}
+
+int ike_info_delete_children(struct ike_sa *sa)
+{
+	uint8_t inner[INFO_BUF];
+	uint32_t spis[64];
+	size_t n = 0, len = 0;
+	struct ike_bld b;
+	struct buf_wr w;
+	uint8_t first = 0;
+	int r;
+
+	if (sa->req.active)
+		return IG_EAGAIN;
+	for (struct ike_child *c = sa->children; c && n < 64; c = c->next)
+		if (c->delete_wanted)
+			spis[n++] = c->spi_in;
+	if (n == 0)
+		return 0;
+	buf_wr_init(&w, inner, sizeof(inner));
+	if ((r = ike_bld_init_inner(&b, &w)) != 0 ||
+	    (r = ike_bld_delete(&b, IKEV2_PROTO_ESP, spis, n)) != 0 ||
+	    (r = ike_bld_end(&b, &len, &first)) != 0 ||
+	    (r = ike_send_request(sa, IKEV2_EXCH_INFORMATIONAL, inner, len, first)) != 0) {
+		sa_log(sa, LL_ERROR, "cannot send the Delete of %zu CHILD SA(s): %s", n,
+		       ig_strerror(r));
+		return r;
+	}
+	sa->req.kind = REQ_DELETE_CHILD;
+	for (struct ike_child *c = sa->children; c; c = c->next)
+		if (c->delete_wanted) {
+			c->delete_wanted = false;
+			c->state = CHILD_S_DELETING;
+			c->t_rekey = c->t_expire = 0;
+			sa_log(sa, LL_INFO, "deleting CHILD SA {%u} (SPIs %08x_i %08x_o)",
+			       c->serial, c->spi_in, c->spi_out);
+		}
+	return 0;
+}
+
+int ike_info_dpd(struct ike_sa *sa, uint64_t timeout_ms)
+{
+	uint8_t none[1] = {0};
+	int r;
+
+	if ((r = ike_send_request(sa, IKEV2_EXCH_INFORMATIONAL, none, 0, IKEV2_PL_NONE)) != 0)
+		return r;
+	sa->req.kind = REQ_DPD;
+	sa->req.deadline = timeout_ms ? ike_now(sa->e) + timeout_ms : 0;
+	if (sa->req.deadline && sa->t_retransmit > sa->req.deadline)
+		sa->t_retransmit = sa->req.deadline;
+	return 0;
 }
 
 int ike_info_delete_ike(struct ike_sa *sa)
@@ -114,21 +181,11 @@ int ike_info_delete_ike(struct ike_sa *sa)
 		return r;
 	}
 	sa->req.is_delete = true;
-	/* Our CHILD SAs stop now; the IKE SA waits for the answer. */
-	while (sa->children)
-		ike_child_free(sa, sa->children, true);
+	sa->req.kind = REQ_DELETE_IKE;
+	/* The IKE SA and its CHILD SAs wait for the answer: until the peer
+	 * has it, it may still send with them (make-before-break, 1.4.1). */
+	sa->closing = true;
+	ike_life_sa_closing(sa);
 	ike_sa_state(sa, IKE_S_DELETING);
 	return 0;
-}
-
-void ike_child_sa_on_request(struct ike_sa *sa, struct ike_msg *m)
-{
-	/*
-	 * Rekeying and additional CHILD SAs are not implemented yet (issue:
-	 * SA lifecycle). 1.3: answering NO_ADDITIONAL_SAS makes the peer keep
-	 * the current SAs or re-create the IKE SA; both keep traffic flowing.
-	 */
-	sa_log(sa, LL_WARN, "CREATE_CHILD_SA from the peer: not supported yet, answering "
-	       "NO_ADDITIONAL_SAS");
-	respond(sa, IKEV2_EXCH_CREATE_CHILD_SA, m->hdr.msg_id, NULL, 0, IKEV2_N_NO_ADDITIONAL_SAS);
 }

@@ -29,7 +29,7 @@
 #define NONCE_LEN 32 /* 2.10: at least half the PRF key size; 32 covers SHA-512's 64/2 */
 #define COOKIE_SECRET_LIFE_MS (3600 * 1000)
 
-static void spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN])
+void ike_spi_bytes(uint64_t spi, uint8_t out[IKE_SPI_LEN])
 {
 	for (int i = 0; i < IKE_SPI_LEN; i++)
 		out[i] = (uint8_t)(spi >> (56 - 8 * i));
@@ -40,8 +40,8 @@ static int natd(uint64_t spi_i, uint64_t spi_r, const struct ike_endpoint *ep,
 {
 	uint8_t si[IKE_SPI_LEN], sr[IKE_SPI_LEN];
 
-	spi_bytes(spi_i, si);
-	spi_bytes(spi_r, sr);
+	ike_spi_bytes(spi_i, si);
+	ike_spi_bytes(spi_r, sr);
 	return ike_natd_hash(si, sr, &ep->addr, ep->port, out);
 }
 
@@ -116,7 +116,7 @@ out:
 	return r;
 }
 
-int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
+static int init_start(struct ike_engine *e, const struct cfg_tunnel *t, unsigned reauth_of)
 {
 	struct ike_endpoint local = { .port = IKE_PORT }, remote = { .port = IKE_PORT };
 	struct ike_sa *sa;
@@ -136,6 +136,7 @@ int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
 	if (!(sa = ike_sa_new(e, true, &local, &remote)))
 		return IG_ENOMEM;
 	ike_sa_bind_tunnel(sa, t);
+	sa->reauth_of = reauth_of;
 	sa->ni_len = NONCE_LEN;
 	if ((r = crypto_random(sa->ni, sa->ni_len)) != 0 ||
 	    (r = new_dh(sa, preferred_group(t))) != 0 || (r = send_init_request(sa)) != 0) {
@@ -143,8 +144,22 @@ int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
 		ike_sa_destroy(sa, NULL);
 		return r;
 	}
-	sa_log(sa, LL_INFO, "initiating IKE SA to %s", addr_format(&t->peer, a, sizeof(a)));
+	if (reauth_of)
+		sa_log(sa, LL_INFO, "reauthenticating IKE SA [%u]: initiating a new IKE SA to %s",
+		       reauth_of, addr_format(&t->peer, a, sizeof(a)));
+	else
+		sa_log(sa, LL_INFO, "initiating IKE SA to %s", addr_format(&t->peer, a, sizeof(a)));
 	return 0;
+}
+
+int ike_init_start(struct ike_engine *e, const struct cfg_tunnel *t)
+{
+	return init_start(e, t, 0);
+}
+
+int ike_init_start_reauth(struct ike_engine *e, struct ike_sa *old)
+{
+	return init_start(e, old->t, old->serial);
 }
 
 /* A stateless answer to an IKE_SA_INIT request: one notify, SPIr zero (2.6). */
@@ -177,7 +192,7 @@ static int make_cookie(struct ike_engine *e, const struct ike_nonce *ni, const s
 		{ ni->data.p, ni->data.len }, { ip->b, addr_len(ip) }, { spi, sizeof(spi) },
 	};
 
-	spi_bytes(spi_i, spi);
+	ike_spi_bytes(spi_i, spi);
 	out[0] = version;
 	return crypto_prf(ALG_PRF_HMAC_SHA2_256, e->cookie_secret, sizeof(e->cookie_secret), iov,
 			  3, out + 1);
@@ -268,8 +283,8 @@ static int derive_keys(struct ike_sa *sa, const struct ike_ke *peer_ke)
 	size_t gir_len = 0;
 	int r;
 
-	spi_bytes(sa->spi_i, si);
-	spi_bytes(sa->spi_r, sr);
+	ike_spi_bytes(sa->spi_i, si);
+	ike_spi_bytes(sa->spi_r, sr);
 	sa->suite = (struct ike_suite){ .encr = sa->prop.encr, .encr_keybits = sa->prop.encr_keybits,
 					.integ = sa->prop.integ, .prf = sa->prop.prf,
 					.dh = sa->prop.dh };
@@ -430,6 +445,10 @@ void ike_init_on_request(struct ike_engine *e, struct ike_msg *m, const struct i
 	memcpy(sa->ni, ni.data.p, ni.data.len);
 	sa->nr_len = NONCE_LEN;
 	detect_nat(m, sa->spi_i, 0, to, from, &sa->nat_here, &sa->nat_there);
+	/* 2.23: a peer that knows of the NAT (a reauthentication, a restart)
+	 * may start on port 4500 at once: the SA runs there from the start. */
+	if (to->port == IKE_NATT_PORT)
+		sa->natt = true;
 	if ((r = crypto_random(sa->nr, sa->nr_len)) != 0 || (r = new_dh(sa, chosen.dh)) != 0 ||
 	    (r = build_response(sa, from, to, buf, sizeof(buf), &len)) != 0 ||
 	    (r = derive_keys(sa, &ke)) != 0) {

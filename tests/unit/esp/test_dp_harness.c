@@ -258,6 +258,7 @@ static int install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint3
 	if (crypto_random(k_lr, sizeof(k_lr)) != 0 || crypto_random(k_rl, sizeof(k_rl)) != 0)
 		return IG_ECRYPTO;
 	descs(&in, &out, a, true, spi_l, spi_r, k_rl, k_lr, encap, sd);
+	out.standby = dph_left_standby;
 	r = esp_sa_install(x->l, &in, &out);
 	if (r == 0) {
 		descs(&in, &out, a, false, spi_r, spi_l, k_lr, k_rl, encap, sd);
@@ -269,6 +270,8 @@ static int install(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint3
 	secret_wipe(k_rl, sizeof(k_rl));
 	return r;
 }
+
+bool dph_left_standby;
 
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r)
 {

@@ -78,6 +78,8 @@ int dph_install6(struct dph *x, const struct dph_alg *a, uint32_t spi_l, uint32_
 /* dph_install() of AES-256-GCM with an outer DF policy other than copy. */
 int dph_install_df(struct dph *x, uint32_t spi_l, uint32_t spi_r, enum esp_df df);
 int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r);
+/* Set: the next installs put left's outbound SA on standby (a rekey responder). */
+extern bool dph_left_standby;
 
 /* An IPv4 packet with valid checksums: UDP, or TCP SYN with an MSS option. */
 size_t dph_udp4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16_t sport,

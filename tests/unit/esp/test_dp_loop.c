@@ -431,6 +431,40 @@ static void test_rekey(void **state)
 }
 
 /*
+ * Rekey responder: the new pair's outbound SA waits on standby (the old one
+ * keeps the traffic) until esp_sa_activate(); then the new one takes it.
+ */
+static void test_rekey_standby(void **state)
+{
+	uint8_t p[256];
+	struct esp_dp_sa_stats o, nw;
+	size_t n;
+
+	assert_int_equal(dph_install(&X, &dph_gcm256, 0x100b, 0x200b, true), 0);
+	dph_left_standby = true;
+	assert_int_equal(dph_install(&X, &dph_gcm256, 0x100c, 0x200c, true), 0);
+	dph_left_standby = false;
+	n = dph_udp4(p, sizeof(p), DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53, 30, false, 14);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	assert_true(dph_expect(X.cap_r, p, n, 2000));
+	sa_stats(X.l, 0x100c, 0x200c, &nw);
+	sa_stats(X.l, 0x100b, 0x200b, &o);
+	assert_int_equal(nw.packets_out, 0);
+	assert_int_equal(o.packets_out, 1);
+	assert_int_equal(esp_sa_activate(X.l, 0x100c, 0x200c), 0);
+	assert_int_equal(esp_sa_activate(X.l, 0x100c, 0x200c), 0); /* already active */
+	assert_int_equal(esp_sa_activate(X.l, 0x100d, 0x200d), IG_ENOENT);
+	assert_int_equal(dph_inject(&X, p, n), 0);
+	assert_true(dph_expect(X.cap_r, p, n, 2000));
+	sa_stats(X.l, 0x100c, 0x200c, &nw);
+	sa_stats(X.l, 0x100b, 0x200b, &o);
+	assert_int_equal(nw.packets_out, 1);
+	assert_int_equal(o.packets_out, 1);
+	assert_int_equal(dph_remove(&X, 0x100b, 0x200b), 0);
+	assert_int_equal(dph_remove(&X, 0x100c, 0x200c), 0);
+}
+
+/*
  * Route-based (VTI-like): tunnel 2 has its own TUN on both sides and
  * 0.0.0.0/0 selectors. Traffic routed into igvl comes out of igvr; its
  * catch-all selectors do not capture the policy TUN's traffic.
@@ -658,6 +692,7 @@ int main(void)
 		cmocka_unit_test_setup(test_frag_needed, test_setup),
 		cmocka_unit_test_setup(test_ike_handoff, test_setup),
 		cmocka_unit_test_setup(test_rekey, test_setup),
+		cmocka_unit_test_setup(test_rekey_standby, test_setup),
 		cmocka_unit_test_setup(test_route_based, test_setup),
 		cmocka_unit_test_setup(test_ipv6, test_setup),
 		cmocka_unit_test_setup(test_seq_exhausted, test_setup),

@@ -126,8 +126,12 @@ static int io_install(void *ctx, const struct esp_sa_desc *in, const struct esp_
 	struct hx_side *s = ctx;
 
 	assert_true(s->n_child < HX_MAX_CHILD);
+	/* Like esp_sa_install: an inbound SPI is installed once. */
+	assert_false(hx_in_live(s, in->spi));
 	s->in[s->n_child] = *in;
 	s->out[s->n_child] = *out;
+	s->live[s->n_child] = true;
+	s->standby[s->n_child] = out->standby;
 	s->n_child++;
 	return 0;
 }
@@ -136,16 +140,111 @@ static void io_remove(void *ctx, const struct esp_sa_desc *in, const struct esp_
 {
 	struct hx_side *s = ctx;
 
-	(void)in;
 	(void)out;
+	for (size_t i = 0; i < s->n_child; i++)
+		if (s->live[i] && s->in[i].spi == in->spi)
+			s->live[i] = false;
 	s->removed++;
+}
+
+static void io_activate(void *ctx, const struct esp_sa_desc *in, const struct esp_sa_desc *out)
+{
+	struct hx_side *s = ctx;
+
+	(void)out;
+	for (size_t i = 0; i < s->n_child; i++)
+		if (s->live[i] && s->in[i].spi == in->spi && s->standby[i]) {
+			/* Newest first, like the SPD after esp_sa_activate(). */
+			struct esp_sa_desc ti = s->in[i], to = s->out[i];
+
+			memmove(&s->in[i], &s->in[i + 1], (s->n_child - i - 1) * sizeof(s->in[0]));
+			memmove(&s->out[i], &s->out[i + 1],
+				(s->n_child - i - 1) * sizeof(s->out[0]));
+			memmove(&s->live[i], &s->live[i + 1],
+				(s->n_child - i - 1) * sizeof(s->live[0]));
+			memmove(&s->standby[i], &s->standby[i + 1],
+				(s->n_child - i - 1) * sizeof(s->standby[0]));
+			s->in[s->n_child - 1] = ti;
+			s->out[s->n_child - 1] = to;
+			s->live[s->n_child - 1] = true;
+			s->standby[s->n_child - 1] = false;
+			s->activated++;
+			return;
+		}
+}
+
+static int io_usage(void *ctx, uint32_t spi_in, uint32_t spi_out, struct ike_child_usage *u)
+{
+	struct hx_side *s = ctx;
+
+	(void)spi_out;
+	if (!hx_in_live(s, spi_in))
+		return -1;
+	u->bytes = s->usage_bytes;
+	u->packets = s->usage_packets;
+	u->last_in_ms = s->last_in_ms;
+	return 0;
+}
+
+static uint64_t io_blocked(void *ctx, uint32_t tunnel_id)
+{
+	struct hx_side *s = ctx;
+
+	(void)tunnel_id;
+	return s->blocked;
+}
+
+bool hx_in_live(struct hx_side *s, uint32_t spi)
+{
+	for (size_t i = 0; i < s->n_child; i++)
+		if (s->live[i] && s->in[i].spi == spi)
+			return true;
+	return false;
+}
+
+const struct esp_sa_desc *hx_active_out(struct hx_side *s)
+{
+	for (size_t i = s->n_child; i-- > 0;)
+		if (s->live[i] && !s->standby[i])
+			return &s->out[i];
+	return NULL;
+}
+
+static void assert_pair(struct hx_side *from, struct hx_side *to)
+{
+	const struct esp_sa_desc *o = hx_active_out(from);
+
+	assert_non_null(o);
+	for (size_t i = 0; i < to->n_child; i++)
+		if (to->live[i] && to->in[i].spi == o->spi) {
+			assert_int_equal(o->enc_key_len, to->in[i].enc_key_len);
+			assert_memory_equal(o->enc_key, to->in[i].enc_key, o->enc_key_len);
+			assert_int_equal(o->int_key_len, to->in[i].int_key_len);
+			assert_memory_equal(o->int_key, to->in[i].int_key, o->int_key_len);
+			return;
+		}
+	fail_msg("%s sends with SPI %08x, which %s has no live inbound SA for", from->name, o->spi,
+		 to->name);
+}
+
+void hx_assert_traffic_flows(struct hx *h)
+{
+	assert_pair(&h->a, &h->b);
+	assert_pair(&h->b, &h->a);
 }
 
 static void side_init(struct hx *h, struct hx_side *s, const char *name, const char *yaml)
 {
 	struct ike_io io = {
-		.ctx = s, .send = io_send, .send_keepalive = io_keepalive, .now_ms = io_now,
-		.child_install = io_install, .child_remove = io_remove,
+		.ctx = s,
+		.send = io_send,
+		.send_keepalive = io_keepalive,
+		.now_ms = io_now,
+		.child_install = io_install,
+		.child_remove = io_remove,
+		.child_activate = io_activate,
+		.child_usage = io_usage,
+		.tunnel_blocked = io_blocked,
 	};
 	struct cfg_diag d;
 
@@ -217,6 +316,13 @@ static void deliver(struct hx *h, struct hx_dgram *d)
 		ike_input(h->a.e, d->data, d->len, &d->from, &to);
 }
 
+/* Make-before-break, checked at every step while both sides have a CHILD SA. */
+static void flow_check(struct hx *h)
+{
+	if (h->check_flow && hx_active_out(&h->a) && hx_active_out(&h->b))
+		hx_assert_traffic_flows(h);
+}
+
 void hx_run(struct hx *h, uint64_t ms)
 {
 	uint64_t end = h->now + ms;
@@ -230,8 +336,10 @@ void hx_run(struct hx *h, uint64_t ms)
 			assert_non_null(batch);
 			memcpy(batch, h->q, n * sizeof(h->q[0]));
 			h->nq = 0;
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < n; i++) {
 				deliver(h, &batch[h->reorder ? n - 1 - i : i]);
+				flow_check(h);
+			}
 			free(batch);
 		}
 		uint64_t ta = ike_engine_next_timer(h->a.e), tb = ike_engine_next_timer(h->b.e);
@@ -242,7 +350,9 @@ void hx_run(struct hx *h, uint64_t ms)
 		if (t > h->now)
 			h->now = t;
 		ike_engine_run_timers(h->a.e);
+		flow_check(h);
 		ike_engine_run_timers(h->b.e);
+		flow_check(h);
 	}
 	if (h->now < end)
 		h->now = end;

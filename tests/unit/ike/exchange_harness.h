@@ -16,7 +16,7 @@
 #include "esp/esp_sa_desc.h"
 #include "ike/ike.h"
 
-#define HX_MAX_CHILD 16
+#define HX_MAX_CHILD 64
 
 struct hx_side {
 	const char *name;
@@ -26,7 +26,11 @@ struct hx_side {
 	unsigned keepalives;
 	size_t n_child;
 	struct esp_sa_desc in[HX_MAX_CHILD], out[HX_MAX_CHILD];
-	unsigned removed;
+	bool live[HX_MAX_CHILD];    /* installed and not removed */
+	bool standby[HX_MAX_CHILD]; /* outbound not selected yet */
+	unsigned removed, activated;
+	/* What the fake data path reports: traffic on every CHILD SA, drops. */
+	uint64_t usage_bytes, usage_packets, last_in_ms, blocked;
 };
 
 struct hx_dgram {
@@ -43,6 +47,7 @@ struct hx {
 	unsigned loss;    /* percent of datagrams dropped */
 	unsigned dup;     /* percent duplicated */
 	bool reorder;     /* deliver each batch in reverse */
+	bool check_flow;  /* after every event: hx_assert_traffic_flows (once both have SAs) */
 	uint32_t rng;
 	size_t nq;
 	struct hx_dgram q[64];
@@ -58,6 +63,17 @@ void hx_run(struct hx *h, uint64_t ms);
 size_t hx_count(struct hx_side *s, const char *state);
 /* CHILD SAs currently up on a side (installed minus removed). */
 size_t hx_children(struct hx_side *s);
+/*
+ * The outbound SA the data path would pick (newest live, not on
+ * standby), or NULL; hx_in_live: an inbound SA with that SPI is live.
+ */
+const struct esp_sa_desc *hx_active_out(struct hx_side *s);
+bool hx_in_live(struct hx_side *s, uint32_t spi);
+/*
+ * Both sides can talk: the outbound SA each would use has a live inbound
+ * SA with the same SPI and keys on the other side. Asserts it.
+ */
+void hx_assert_traffic_flows(struct hx *h);
 /* Log lines seen (all subsystems, all levels), for asserting messages. */
 bool hx_logged(const char *needle);
 void hx_log_clear(void);
