@@ -5,9 +5,10 @@
 # this stage), and the plain build under valgrind memcheck. strongSwan
 # initiates, traffic both ways, ipsecgw deletes it, strongSwan brings it up
 # again, reload, then SIGTERM (Delete to the peer) and exit 0. No report may
-# appear, leaks at exit included.
-# TODO(rekey): when CREATE_CHILD_SA rekeying lands, give the CHILD SA a
-# short esp lifetime here so the cycle includes a rekey.
+# appear, leaks at exit included. The cycle includes rekeys: the CHILD SA
+# has a 12 s lifetime, so ipsecgw rekeys it (CREATE_CHILD_SA with PFS,
+# modp1024) about 10-11 s after it is made, and strongSwan rekeys the IKE
+# SA on demand (swanctl --rekey --ike), ipsecgw answering.
 . "$(dirname "$0")/lib.sh"
 ASAN_BUILD=${ASAN_BUILD:-$(cd "${1:-.}/.." 2>/dev/null && pwd)/build-asan}
 . "$(dirname "$0")/lib_ipsecgw.sh"
@@ -22,6 +23,7 @@ cycle() { # name dir daemon-command...
 	igdir=$D/ig swdir=$D/sw
 	topo_guide || { fail "$n: topology"; return; }
 	ig_config cloud "$igdir"
+	sed -i 's/^    esp: { proposals: \[\(.*\)\] }$/    esp: { proposals: [\1], lifetime: 12 }/' "$igdir/ipsecgw.yaml"
 	sw_config onprem "$swdir"
 	sw_start $OPGW "$swdir" && sw_load "$swdir" "$swdir/swanctl.conf" || { fail "$n: strongSwan"; topo_teardown; return; }
 	ip netns exec $CGW "$@" --config "$igdir/ipsecgw.yaml" --socket "$igdir/ctl.sock" \
@@ -38,6 +40,10 @@ cycle() { # name dir daemon-command...
 		ig "$igdir" $c >/dev/null 2>&1 || fail "$n: ipsecgw $c"
 	done
 	ig "$igdir" export wireshark "$D/ws" >/dev/null 2>&1
+	check "$n: ipsecgw rekeyed the CHILD SA" wait_for 40 grep -q 'CHILD SA {[0-9]*} rekeyed as {' "$igdir/ipsecgwd.log"
+	swanctl_ "$swdir" --rekey --ike peer >/dev/null 2>&1
+	check "$n: strongSwan rekeyed the IKE SA, ipsecgw answered" wait_for 30 grep -q 'peer rekeyed IKE SA ' "$igdir/ipsecgwd.log"
+	check "$n: traffic after the rekeys" wait_for 20 ping_ok $OHOST 192.168.25.3 3
 	check "$n: ipsecgw down: the Delete reaches strongSwan" sh -c "'$CLI/ipsecgw' --socket '$igdir/ctl.sock' down peer >/dev/null &&
 		for i in \$(seq 50); do swanctl --list-sas --uri unix://$swdir/charon.vici | grep -q ESTABLISHED || exit 0; sleep 0.2; done; exit 1"
 	swanctl_ "$swdir" --initiate --child net --timeout 30 >/dev/null 2>&1
