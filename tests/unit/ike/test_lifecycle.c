@@ -643,6 +643,83 @@ static void test_collision_matrix(void **state)
 				}
 }
 
+/*
+ * The matrix's fourth operation, a new CHILD SA on an IKE SA that has none
+ * (`ipsecgw up` after the CHILD SA expired, 1.3.1), against each of {new
+ * CHILD, IKE rekey, Delete} from the other side at once, with and without
+ * loss. Two new CHILD SAs started at once are both made (RFC 7296 2.8
+ * has a collision rule for rekeys only): both sides must hold the same
+ * ones, and traffic flows.
+ */
+static void start_new_or(struct hx_side *s, const char *tunnel, int op)
+{
+	if (op < 0)
+		assert_int_equal(ike_engine_initiate(s->e, tunnel), 0);
+	else
+		start_op(s, tunnel, (enum op)op);
+}
+
+static void test_collision_matrix_new_child(void **state)
+{
+	static const int others[] = {-1, OP_IKE, OP_DELETE};
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		for (int a_first = 0; a_first <= 1; a_first++)
+			for (unsigned loss = 0; loss <= 30; loss += 30)
+				for (uint32_t seed = 1; seed <= (loss ? 6u : 1u); seed++) {
+					struct hx h = {0};
+					int other = others[i];
+
+					setup(&h,
+					      "    ike: {reauth: false}\n    esp: {life-bytes: "
+					      "1000000}\n",
+					      "    ike: {reauth: false}\n    dpd: {action: "
+					      "clear}\n");
+					up(&h);
+					/* The CHILD SA passes its hard limit: an IKE SA without
+					 * one. */
+					h.a.usage_bytes = 1000001;
+					hx_run(&h, 3000);
+					h.a.usage_bytes = 0;
+					assert_int_equal(hx_children(&h.a), 0);
+					assert_int_equal(hx_children(&h.b), 0);
+					h.rng = seed;
+					h.loss = loss;
+					if (a_first) {
+						start_new_or(&h.a, "cloud", -1);
+						start_new_or(&h.b, "onprem", other);
+					} else {
+						start_new_or(&h.a, "cloud", other);
+						start_new_or(&h.b, "onprem", -1);
+					}
+					hx_run(&h, 150000);
+					h.loss = 0;
+					hx_run(&h, 150000);
+					if (getenv("HX_VERBOSE"))
+						fprintf(stderr,
+							"matrix: new CHILD vs %d, a_first %d, loss "
+							"%u%%, seed %u\n",
+							other, a_first, loss, seed);
+					if (other == OP_DELETE) {
+						assert_int_equal(hx_count(&h.a, "established"), 0);
+						assert_int_equal(hx_count(&h.b, "established"), 0);
+						assert_int_equal(hx_children(&h.a), 0);
+						assert_int_equal(hx_children(&h.b), 0);
+					} else if (other < 0) {
+						assert_int_equal(hx_count(&h.a, "established"), 1);
+						assert_int_equal(hx_count(&h.b, "established"), 1);
+						assert_true(hx_children(&h.a) >= 1 &&
+							    hx_children(&h.a) <= 2);
+						assert_int_equal(hx_children(&h.a),
+								 hx_children(&h.b));
+						hx_assert_traffic_flows(&h);
+					} else {
+						assert_one_each(&h);
+					}
+					hx_free(&h);
+				}
+}
+
 /* Both sides start the tunnel at once: one IKE SA survives, on both sides. */
 static void test_both_initiate(void **state)
 {
@@ -705,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_ike_child_collision),
 		cmocka_unit_test(test_rekey_crossing_delete),
 		cmocka_unit_test(test_collision_matrix),
+		cmocka_unit_test(test_collision_matrix_new_child),
 		cmocka_unit_test(test_both_initiate),
 		cmocka_unit_test(test_long_run),
 	};
