@@ -292,23 +292,6 @@ static void after_established(struct ike_sa *sa)
 		ike_life_duplicate_check(sa);
 }
 
-static int respond_error(struct ike_sa *sa, uint32_t msg_id, uint16_t type)
-{
-	uint8_t inner[64];
-	struct ike_bld b;
-	struct buf_wr w;
-	size_t len = 0;
-	uint8_t first = 0;
-	int r;
-
-	buf_wr_init(&w, inner, sizeof(inner));
-	if ((r = ike_bld_init_inner(&b, &w)) != 0 ||
-	    (r = ike_bld_notify_simple(&b, type, NULL, 0)) != 0 ||
-	    (r = ike_bld_end(&b, &len, &first)) != 0)
-		return r;
-	return ike_send_response(sa, IKEV2_EXCH_IKE_AUTH, msg_id, inner, len, first);
-}
-
 void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct cfg_tunnel *cand[16], *t = NULL;
@@ -332,13 +315,13 @@ void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 		goto out;
 	addr_format(&sa->remote.addr, a, sizeof(a));
 	if (sa->state != IKE_S_HALF_OPEN) {
-		respond_error(sa, msg_id, IKEV2_N_INVALID_SYNTAX);
+		ike_respond_notify(sa, IKEV2_EXCH_IKE_AUTH, msg_id, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		goto out;
 	}
 	if (INNER(m, IKEV2_PL_IDI, ike_pl_id_parse, &idi) != 0 ||
 	    INNER(m, IKEV2_PL_AUTH, ike_pl_auth_parse, &auth) != 0) {
 		sa_log(sa, LL_ERROR, "IKE_AUTH from %s lacks IDi or AUTH: INVALID_SYNTAX", a);
-		respond_error(sa, msg_id, IKEV2_N_INVALID_SYNTAX);
+		ike_respond_notify(sa, IKEV2_EXCH_IKE_AUTH, msg_id, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		ike_sa_destroy(sa, "malformed IKE_AUTH");
 		goto out;
 	}
@@ -357,7 +340,7 @@ void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 		       "remote-id '%s' (AUTHENTICATION_FAILED); set remote-id: %s if that is the peer",
 		       a, idtext, ike_id_type_name(idi.type, NULL), sa->t ? expected_id(sa->t) : "?",
 		       idtext);
-		respond_error(sa, msg_id, IKEV2_N_AUTHENTICATION_FAILED);
+		ike_respond_notify(sa, IKEV2_EXCH_IKE_AUTH, msg_id, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_sa_destroy(sa, "authentication failed");
 		goto out;
 	}
@@ -371,7 +354,7 @@ void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 			sa_log(sa, LL_ERROR, "IKE_AUTH from %s[%s]: authentication failed: the peer's AUTH "
 			       "does not match our pre-shared key (the PSKs differ) "
 			       "(AUTHENTICATION_FAILED)", a, idtext);
-		respond_error(sa, msg_id, IKEV2_N_AUTHENTICATION_FAILED);
+		ike_respond_notify(sa, IKEV2_EXCH_IKE_AUTH, msg_id, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_sa_destroy(sa, "authentication failed");
 		goto out;
 	}
