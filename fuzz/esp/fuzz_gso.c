@@ -15,24 +15,9 @@
 #include "esp/gso.h"
 #include "esp/inner.h"
 #include "lib/err.h"
+#include "../../tests/unit/esp/ref_csum.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 static bool tcp_ok(const uint8_t *p, size_t len)
 {
@@ -43,8 +28,9 @@ static bool tcp_ok(const uint8_t *p, size_t len)
 	if (esp_inner_parse(p, len, &in) != 0 || in.proto != IPPROTO_NUM_TCP)
 		return false;
 	al = addr_len(&in.src);
-	s = sum16(sum16(0, in.src.b, al), in.dst.b, al) + IPPROTO_NUM_TCP + (uint32_t)in.l4_len;
-	return fold(sum16(s, p + in.l4_off, in.l4_len)) == 0xffff;
+	s = ref_sum16(ref_sum16(0, in.src.b, al), in.dst.b, al) + IPPROTO_NUM_TCP +
+	    (uint32_t)in.l4_len;
+	return ref_fold(ref_sum16(s, p + in.l4_off, in.l4_len)) == 0xffff;
 }
 
 static void segmenter(const uint8_t *data, size_t size)

@@ -25,6 +25,7 @@
 #include "lib/secret.h"
 #include "test_dp_harness.h"
 #include "unit/net/netns.h"
+#include "ref_csum.h"
 
 const struct dph_alg dph_gcm256 = {"aes256gcm16", ALG_ENCR_AES_GCM_16, 256, ALG_INTEG_NONE, 36, 0};
 const struct dph_alg dph_cbc256_sha256 = {
@@ -284,22 +285,6 @@ int dph_remove(struct dph *x, uint32_t spi_l, uint32_t spi_r)
 	return r1 ? r1 : r2;
 }
 
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -322,7 +307,7 @@ static size_t ip4(uint8_t *p, const char *src, const char *dst, uint8_t proto, s
 	p[9] = proto;
 	memcpy(p + 12, s.b, 4);
 	memcpy(p + 16, d.b, 4);
-	put16(p + 10, fold(sum16(0, p, 20)));
+	put16(p + 10, ref_csum(ref_sum16(0, p, 20)));
 	return 20 + l4len;
 }
 
@@ -330,9 +315,9 @@ static size_t ip4(uint8_t *p, const char *src, const char *dst, uint8_t proto, s
 static uint16_t l4_csum(const uint8_t *p, size_t len)
 {
 	size_t l4 = len - 20;
-	uint32_t s = sum16(0, p + 12, 8) + p[9] + (uint32_t)l4;
+	uint32_t s = ref_sum16(0, p + 12, 8) + p[9] + (uint32_t)l4;
 
-	return fold(sum16(s, p + 20, l4));
+	return ref_csum(ref_sum16(s, p + 20, l4));
 }
 
 bool dph_l4_csum_ok(const uint8_t *p, size_t len)
@@ -344,12 +329,12 @@ void dph_ip4_set_tos(uint8_t *p, uint8_t tos)
 {
 	p[1] = tos;
 	put16(p + 10, 0);
-	put16(p + 10, fold(sum16(0, p, 20)));
+	put16(p + 10, ref_csum(ref_sum16(0, p, 20)));
 }
 
 bool dph_csum_ok(const uint8_t *p, size_t len)
 {
-	return fold(sum16(0, p, len)) == 0;
+	return ref_csum(ref_sum16(0, p, len)) == 0;
 }
 
 size_t dph_udp4(uint8_t *p, size_t cap, const char *src, const char *dst, uint16_t sport,
@@ -408,9 +393,9 @@ int dph_inject(struct dph *x, const uint8_t *p, size_t len)
 /* UDP/ICMPv6 checksum over the IPv6 pseudo-header (RFC 8200 8.1); no extension headers. */
 static uint16_t l4_csum6(const uint8_t *p, size_t len)
 {
-	uint32_t s = sum16(0, p + 8, 32) + (uint32_t)(len - 40) + p[6];
+	uint32_t s = ref_sum16(0, p + 8, 32) + (uint32_t)(len - 40) + p[6];
 
-	return fold(sum16(s, p + 40, len - 40));
+	return ref_csum(ref_sum16(s, p + 40, len - 40));
 }
 
 bool dph_l4_csum6_ok(const uint8_t *p, size_t len)

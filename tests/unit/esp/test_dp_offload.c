@@ -30,6 +30,7 @@
 #include "lib/addr.h"
 #include "net/tun.h"
 #include "test_dp_harness.h"
+#include "ref_csum.h"
 
 #define SEGS 8
 #define MSS  1000
@@ -38,22 +39,6 @@
 static struct dph X;
 static bool offload_on;
 static uint8_t pkt[16 + 65536], got[65536], rx[16 + 65536];
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 static void wr16(uint8_t *p, uint16_t v)
 {
@@ -73,7 +58,7 @@ static uint32_t rd32(const uint8_t *p)
 
 static uint32_t pseudo(const uint8_t *p, bool v6, uint8_t proto, size_t l4len)
 {
-	return (v6 ? sum16(0, p + 8, 32) : sum16(0, p + 12, 8)) + proto + (uint32_t)l4len;
+	return (v6 ? ref_sum16(0, p + 8, 32) : ref_sum16(0, p + 12, 8)) + proto + (uint32_t)l4len;
 }
 
 static void put_vnet(uint8_t *p, uint8_t flags, uint8_t type, uint16_t hl, uint16_t gso,
@@ -110,7 +95,7 @@ static size_t super_packet(uint8_t *p, bool v6, uint32_t seq, size_t payload)
 		ip[9] = 6;
 		memcpy(ip + 12, s.b, 4);
 		memcpy(ip + 16, d.b, 4);
-		wr16(ip + 10, (uint16_t)~fold(sum16(0, ip, 20)));
+		wr16(ip + 10, (uint16_t)~ref_fold(ref_sum16(0, ip, 20)));
 	}
 	wr16(t, 40000);
 	wr16(t + 2, 5201);
@@ -123,7 +108,7 @@ static size_t super_packet(uint8_t *p, bool v6, uint32_t seq, size_t payload)
 	t[20] = t[21] = 1, t[22] = 8, t[23] = 10, t[27] = 7; /* NOP NOP TS */
 	for (size_t i = 0; i < payload; i++)
 		ip[hl + i] = (uint8_t)(i * 7 + i / 251 + seq);
-	wr16(t + 16, fold(pseudo(ip, v6, 6, len - iphl)));
+	wr16(t + 16, ref_fold(pseudo(ip, v6, 6, len - iphl)));
 	put_vnet(p, TUN_VNET_F_NEEDS_CSUM, v6 ? TUN_VNET_GSO_TCPV6 : TUN_VNET_GSO_TCPV4,
 		 (uint16_t)hl, MSS, (uint16_t)iphl, 16);
 	return TUN_VNET_HDR_LEN + len;
@@ -175,8 +160,8 @@ static ssize_t next_out(int fd, struct tun_vnet_hdr *vh, int ms)
 			size_t at = (size_t)vh->csum_start + vh->csum_offset;
 
 			assert_true(at + 2 <= (size_t)k);
-			wr16(p + at, (uint16_t)~fold(sum16(0, p + vh->csum_start,
-							   (size_t)k - vh->csum_start)));
+			wr16(p + at, (uint16_t)~ref_fold(ref_sum16(0, p + vh->csum_start,
+								   (size_t)k - vh->csum_start)));
 		}
 		return k;
 	}
@@ -214,12 +199,12 @@ static unsigned one_super(int tx, int cap, bool v6, uint32_t seq, unsigned *merg
 		/* Headers as sent, but for what segmentation changes. */
 		assert_memory_equal(t + 20, ip + iphl + 20, TOPT);
 		assert_int_equal(rd32(t + 8), 1);
-		assert_int_equal(
-			fold(sum16(pseudo(p, v6, 6, (size_t)k - iphl), t, (size_t)k - iphl)),
-			0xffff);
+		assert_int_equal(ref_fold(ref_sum16(pseudo(p, v6, 6, (size_t)k - iphl), t,
+						    (size_t)k - iphl)),
+				 0xffff);
 		if (!v6) {
 			assert_int_equal(rd16(p + 2), k);
-			assert_int_equal(fold(sum16(0, p, 20)), 0xffff);
+			assert_int_equal(ref_fold(ref_sum16(0, p, 20)), 0xffff);
 		} else {
 			assert_int_equal(rd16(p + 4), k - 40);
 		}
@@ -304,7 +289,7 @@ static void test_partial_csum(void **state)
 	assert_int_equal(dph_install(&X, &dph_gcm256, 0x3003, 0x4003, true), 0);
 	len = dph_udp4(ip, sizeof(pkt) - TUN_VNET_HDR_LEN, DPH_LEFT_HOST, DPH_RIGHT_HOST, 5000, 53,
 		       333, true, 77);
-	wr16(ip + 26, fold(pseudo(ip, false, 17, len - 20)));
+	wr16(ip + 26, ref_fold(pseudo(ip, false, 17, len - 20)));
 	put_vnet(pkt, TUN_VNET_F_NEEDS_CSUM, TUN_VNET_GSO_NONE, 0, 0, 20, 6);
 	n = TUN_VNET_HDR_LEN + len;
 	send_vnet(tx, pkt, n, false);

@@ -20,6 +20,7 @@
 #include "esp/gso.h"
 #include "lib/addr.h"
 #include "lib/err.h"
+#include "ref_csum.h"
 
 #define F_FIN 0x01
 #define F_SYN 0x02
@@ -28,22 +29,6 @@
 #define F_CWR 0x80
 
 /* ---- independent checksums ---- */
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -71,19 +56,19 @@ static void wr32(uint8_t *p, uint32_t v)
 static uint32_t pseudo(const uint8_t *pkt, uint8_t proto, size_t l4len)
 {
 	if (pkt[0] >> 4 == 4)
-		return sum16(0, pkt + 12, 8) + proto + (uint32_t)l4len;
-	return sum16(0, pkt + 8, 32) + proto + (uint32_t)l4len;
+		return ref_sum16(0, pkt + 12, 8) + proto + (uint32_t)l4len;
+	return ref_sum16(0, pkt + 8, 32) + proto + (uint32_t)l4len;
 }
 
 /* The L4 checksum of pkt verifies (l4 at off, to the end). */
 static bool l4_ok(const uint8_t *pkt, size_t len, size_t off, uint8_t proto)
 {
-	return fold(sum16(pseudo(pkt, proto, len - off), pkt + off, len - off)) == 0xffff;
+	return ref_fold(ref_sum16(pseudo(pkt, proto, len - off), pkt + off, len - off)) == 0xffff;
 }
 
 static bool ip4_ok(const uint8_t *pkt)
 {
-	return fold(sum16(0, pkt, (size_t)(pkt[0] & 15) * 4)) == 0xffff;
+	return ref_fold(ref_sum16(0, pkt, (size_t)(pkt[0] & 15) * 4)) == 0xffff;
 }
 
 /* ---- packet builders ---- */
@@ -118,7 +103,7 @@ static size_t build(uint8_t *p, const struct tcp_spec *s, size_t *hl)
 		memcpy(p + 12, (uint8_t[]){10, 0, 2, 5}, 4);
 		memcpy(p + 16, (uint8_t[]){192, 168, 25, 3}, 4);
 		memset(p + 20, 1, s->ipopt); /* NOPs */
-		wr16(p + 10, (uint16_t)~fold(sum16(0, p, iphl)));
+		wr16(p + 10, (uint16_t)~ref_fold(ref_sum16(0, p, iphl)));
 	} else {
 		wr32(p, 0x60012345);
 		wr16(p + 4, (uint16_t)(len - 40));
@@ -144,7 +129,8 @@ static size_t build(uint8_t *p, const struct tcp_spec *s, size_t *hl)
 		t[20 + i] = i % 4 == 0 ? 1 : (uint8_t)(0x30 + i); /* kind 1 (NOP) + junk: opaque */
 	for (size_t i = 0; i < s->payload; i++)
 		t[thl + i] = (uint8_t)(s->fill + i);
-	wr16(t + 16, (uint16_t)~fold(sum16(pseudo(p, 6, thl + s->payload), t, thl + s->payload)));
+	wr16(t + 16,
+	     (uint16_t)~ref_fold(ref_sum16(pseudo(p, 6, thl + s->payload), t, thl + s->payload)));
 	*hl = iphl + thl;
 	return len;
 }
@@ -164,7 +150,7 @@ static void check_segments(const struct tcp_spec *sp, uint16_t mss)
 	int e;
 
 	/* What the stack leaves in the field with CHECKSUM_PARTIAL: not the full sum. */
-	wr16(big + iphl + 16, fold(pseudo(big, 6, len - iphl)));
+	wr16(big + iphl + 16, ref_fold(pseudo(big, 6, len - iphl)));
 	vh.hdr_len = (uint16_t)hl;
 	vh.csum_start = (uint16_t)iphl;
 	vh.csum_offset = 16;
@@ -260,13 +246,13 @@ static void test_seg_csum_only(void **state)
 	p[8] = 64;
 	p[9] = 17;
 	memcpy(p + 12, (uint8_t[]){10, 0, 2, 5, 192, 168, 25, 3}, 8);
-	wr16(p + 10, (uint16_t)~fold(sum16(0, p, 20)));
+	wr16(p + 10, (uint16_t)~ref_fold(ref_sum16(0, p, 20)));
 	wr16(p + 20, 1234);
 	wr16(p + 22, 53);
 	wr16(p + 24, (uint16_t)(len - 20));
 	for (size_t i = 28; i < len; i++)
 		p[i] = (uint8_t)(i * 13);
-	wr16(p + 26, fold(pseudo(p, 17, len - 20)));
+	wr16(p + 26, ref_fold(pseudo(p, 17, len - 20)));
 	assert_int_equal(gso_seg_init(&s, &vh, p, len), 0);
 	assert_int_equal(gso_seg_next(&s, seg, sizeof(seg), &slen), 0);
 	assert_int_equal(slen, len);
@@ -373,8 +359,8 @@ static void check_merged(size_t head, unsigned segs, uint16_t mss, bool v6, size
 		assert_int_equal(rd16(cat + 4), len - 40);
 	}
 	/* The field holds the pseudo-header sum (CHECKSUM_PARTIAL); completing it verifies. */
-	assert_int_equal(rd16(cat + iphl + 16), fold(pseudo(cat, 6, len - iphl)));
-	c = (uint16_t)~fold(sum16(0, cat + iphl, len - iphl));
+	assert_int_equal(rd16(cat + iphl + 16), ref_fold(pseudo(cat, 6, len - iphl)));
+	c = (uint16_t)~ref_fold(ref_sum16(0, cat + iphl, len - iphl));
 	wr16(cat + iphl + 16, c);
 	assert_true(l4_ok(cat, len, iphl, 6));
 }
@@ -584,7 +570,8 @@ static void test_csum(void **state)
 		b[i] = (uint8_t)(i * 151 + 7);
 	for (size_t off = 0; off < 8; off++)
 		for (size_t len = 0; len + off <= sizeof(b); len += 1 + len / 16)
-			assert_int_equal(esp_csum(b + off, len), fold(sum16(0, b + off, len)));
+			assert_int_equal(esp_csum(b + off, len),
+					 ref_fold(ref_sum16(0, b + off, len)));
 }
 
 int main(void)
