@@ -147,11 +147,11 @@ EOT
 }
 
 # Waits until ipsecgw shows an established IKE SA with a CHILD SA.
-ig_wait_up() { # dir seconds
+ig_wait_up() { # dir seconds (quiet while the daemon is down or restarting)
 	local dir=$1 t=${2:-20} i
 	for i in $(seq 1 $((t * 5))); do
 		if ig "$dir" show ipsec-sa --json 2>/dev/null | python3 -c \
-			'import json,sys; a=json.load(sys.stdin); sys.exit(0 if any(c.get("state")=="installed" for c in a) else 1)'; then
+			'import json,sys; a=json.load(sys.stdin); sys.exit(0 if any(c.get("state")=="installed" for c in a) else 1)' 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.2
