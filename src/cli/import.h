@@ -144,6 +144,9 @@ struct imp_lines {
 void imp_lines_init(struct imp_lines *l, const char *p, size_t len);
 /* 1 with a line, 0 at the end, IG_EINVAL for a too long line or a NUL byte (line still counted). */
 int imp_lines_next(struct imp_lines *l, char line[static IMP_LINE_MAX]);
+/* The same, but a bad line is reported to p ("file:N: line too long or holds a NUL byte") and
+ * skipped: 1 or 0. */
+int imp_lines_read(struct imp_lines *l, char line[static IMP_LINE_MAX], struct imp_peer *p);
 
 /*
  * Splits s in place into words at white space; '...' and "..." quote (the

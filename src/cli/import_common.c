@@ -185,6 +185,15 @@ int imp_lines_next(struct imp_lines *l, char line[static IMP_LINE_MAX])
 	return bad ? IG_EINVAL : 1;
 }
 
+int imp_lines_read(struct imp_lines *l, char line[static IMP_LINE_MAX], struct imp_peer *p)
+{
+	int r;
+
+	while ((r = imp_lines_next(l, line)) < 0)
+		imp_error(p, l->lineno, "line too long or holds a NUL byte");
+	return r;
+}
+
 char *imp_trim(char *s)
 {
 	size_t n;

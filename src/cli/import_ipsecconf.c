@@ -75,15 +75,11 @@ static void parse_conf(struct ic *c, const char *text, size_t len)
 		return;
 	}
 	imp_lines_init(&l, text, len);
-	while ((r = imp_lines_next(&l, line)) != 0) {
+	while ((r = imp_lines_read(&l, line, c->p)) != 0) {
 		bool indented = line[0] == ' ' || line[0] == '\t';
 		char *t, *eq, *w[3];
 		int n;
 
-		if (r < 0) {
-			imp_error(c->p, l.lineno, "line too long or holds a NUL byte");
-			continue;
-		}
 		t = imp_trim(line);
 		if (!*t || *t == '#')
 			continue;
@@ -346,15 +342,11 @@ static void secrets(struct ic *c, const char *text, size_t len, const char *name
 	/* Messages about this file name it. */
 	c->p->source = name;
 	imp_lines_init(&l, text, len);
-	while ((r = imp_lines_next(&l, line)) != 0) {
+	while ((r = imp_lines_read(&l, line, c->p)) != 0) {
 		struct psk_line pl = {.line = l.lineno};
 		char *t, *colon, *w[10], *secret;
 		int n;
 
-		if (r < 0) {
-			imp_error(c->p, l.lineno, "line too long or holds a NUL byte");
-			continue;
-		}
 		t = imp_trim(line);
 		if (!*t || *t == '#')
 			continue;

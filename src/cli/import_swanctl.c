@@ -106,13 +106,9 @@ static void parse_lines(struct sw *s, const char *text, size_t len)
 		return;
 	}
 	imp_lines_init(&l, text, len);
-	while ((r = imp_lines_next(&l, line)) != 0) {
+	while ((r = imp_lines_read(&l, line, s->p)) != 0) {
 		char *t, *eq;
 
-		if (r < 0) {
-			imp_error(s->p, l.lineno, "line too long or holds a NUL byte");
-			continue;
-		}
 		strip_comment(line);
 		t = imp_trim(line);
 		if (!*t)

@@ -754,14 +754,10 @@ int imp_parse_vyos(struct imp_peer *p, const char *text, size_t len)
 	}
 	v->p = p;
 	imp_lines_init(&l, text, len);
-	while ((r = imp_lines_next(&l, line)) != 0) {
+	while ((r = imp_lines_read(&l, line, p)) != 0) {
 		char *w[VY_WORDS], *s;
 		int n;
 
-		if (r < 0) {
-			imp_error(p, l.lineno, "line too long or holds a NUL byte");
-			continue;
-		}
 		s = imp_trim(line);
 		if (!*s)
 			continue;
