@@ -237,6 +237,10 @@ size_t ike_engine_sa_total(struct ike_engine *e);
 int ike_sa_set_keys(struct ike_sa *sa); /* crypto objects from sa->km */
 uint32_t ike_new_child_spi(struct ike_engine *e);
 struct ike_child *ike_child_new(struct ike_sa *sa);
+/* A new CHILD SA with what its exchange agreed: ESP transforms (and the peer's SPI), our SPI, selectors. */
+struct ike_child *ike_child_make(struct ike_sa *sa, const struct ike_chosen *esp, uint32_t spi_in,
+				 const struct ike_ts_pl *ts_local, const struct ike_ts_pl *ts_remote,
+				 bool transport);
 int ike_child_install(struct ike_sa *sa, struct ike_child *c);
 /* What the data path gets for a CHILD SA (keys included: wipe after use). */
 void ike_child_descs(const struct ike_sa *sa, const struct ike_child *c, struct esp_sa_desc *in,

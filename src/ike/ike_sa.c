@@ -198,6 +198,23 @@ struct ike_child *ike_child_new(struct ike_sa *sa)
 	return c;
 }
 
+struct ike_child *ike_child_make(struct ike_sa *sa, const struct ike_chosen *esp, uint32_t spi_in,
+				 const struct ike_ts_pl *ts_local, const struct ike_ts_pl *ts_remote,
+				 bool transport)
+{
+	struct ike_child *c = ike_child_new(sa);
+
+	if (!c)
+		return NULL;
+	c->esp = *esp;
+	c->spi_in = spi_in;
+	c->spi_out = (uint32_t)esp->spi;
+	c->transport = transport;
+	c->ts_local = *ts_local;
+	c->ts_remote = *ts_remote;
+	return c;
+}
+
 struct ike_child *ike_child_find_out(struct ike_sa *sa, uint32_t spi_out)
 {
 	for (struct ike_child *c = sa->children; c; c = c->next)

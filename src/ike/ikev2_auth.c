@@ -425,14 +425,9 @@ void ike_auth_on_request(struct ike_sa *sa, struct ike_msg *m)
 		bool transport = t->esp.mode == CFG_MODE_TRANSPORT &&
 				 ike_msg_find_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
 
-		if (!(c = ike_child_new(sa)))
+		if (!(c = ike_child_make(sa, &chosen, ike_new_child_spi(sa->e), &nar_r, &nar_i,
+					 transport)))
 			goto fail;
-		c->esp = chosen;
-		c->spi_in = ike_new_child_spi(sa->e);
-		c->spi_out = (uint32_t)chosen.spi;
-		c->transport = transport;
-		c->ts_local = nar_r;
-		c->ts_remote = nar_i;
 		ike_answer_build(&chosen, c->spi_in, 4, answer);
 		if ((transport &&
 		     (r = ike_bld_notify_simple(&b, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0)) != 0) ||

@@ -396,16 +396,10 @@ static void child_respond(struct ike_sa *sa, const struct ike_msg *m, struct chi
 	}
 	transport = t->esp.mode == CFG_MODE_TRANSPORT &&
 		    ike_msg_find_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
-	if (!(c = ike_child_new(sa))) {
+	if (!(c = ike_child_make(sa, &chosen, ike_new_child_spi(sa->e), &nar_r, &nar_i, transport))) {
 		r = IG_ENOMEM;
 		goto fail;
 	}
-	c->esp = chosen;
-	c->spi_in = ike_new_child_spi(sa->e);
-	c->spi_out = (uint32_t)chosen.spi;
-	c->transport = transport;
-	c->ts_local = nar_r;
-	c->ts_remote = nar_i;
 	c->initiator = false;
 	c->replaces = old ? old->spi_in : 0;
 	c->standby = old != NULL;
@@ -641,14 +635,8 @@ void ike_ccsa_on_response(struct ike_sa *sa, struct ike_msg *m)
 	if (group && (r = crypto_dh_shared(sa->ccsa.dh, ke.data.p, ke.data.len, gir, sizeof(gir),
 					   &gir_len)) != 0)
 		goto bad;
-	if (!(c = ike_child_new(sa)))
+	if (!(c = ike_child_make(sa, &chosen, sa->ccsa.new_spi, &tsi, &tsr, old ? old->transport : false)))
 		goto bad;
-	c->esp = chosen;
-	c->spi_in = sa->ccsa.new_spi;
-	c->spi_out = (uint32_t)chosen.spi;
-	c->transport = old ? old->transport : false;
-	c->ts_local = tsi;
-	c->ts_remote = tsr;
 	c->initiator = true;
 	c->replaces = old ? old->spi_in : 0;
 	if (c->spi_out == 0 ||
